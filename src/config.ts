@@ -1,0 +1,140 @@
+/**
+ * The one reader of the environment. Everything is optional: with nothing set the
+ * assistant serves the web chat on localhost and keeps the Zalo channels off.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const number = (dflt: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return dflt;
+      const n = Number(v);
+      if (!Number.isFinite(n)) {
+        ctx.addIssue({ code: 'custom', message: `not a number: "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const EnvSchema = z.object({
+  PORT: number(3000),
+  HOST: z.string().optional().default('127.0.0.1'),
+  DATA_DIR: z.string().optional().default('./data'),
+  KNOWLEDGE_DIR: z.string().optional().default('./knowledge'),
+  EMBEDDING_MODEL_DIR: z.string().optional().default('./models/bg-static-vi'),
+  /** Prefixes for instruction-tuned models such as multilingual-e5 ("query: ", "passage: "). */
+  EMBEDDING_QUERY_PREFIX: z.string().optional().default(''),
+  EMBEDDING_PASSAGE_PREFIX: z.string().optional().default(''),
+  EMBEDDING_POOLING: z.enum(['mean', 'cls']).optional().default('mean'),
+  /** Hybrid fusion weights (reciprocal rank fusion). Set the vector weight to 0 to turn embeddings off. */
+  SEARCH_LEXICAL_WEIGHT: number(1),
+  SEARCH_VECTOR_WEIGHT: number(0.6),
+  SEARCH_RRF_K: number(60),
+  /** Below this confidence the assistant says it has not found the information. */
+  ANSWER_MIN_CONFIDENCE: number(0.35),
+  ANSWER_MAX_CHARS: number(700),
+  /** Longest message a user may send, in characters. */
+  MESSAGE_MAX_CHARS: number(1000),
+  /** Days to keep conversation messages; 0 keeps them forever. */
+  RETENTION_DAYS: number(90),
+  /** The official channel named when the assistant does not know. */
+  OFFICIAL_PORTAL_URL: z.string().optional().default('https://dichvucong.gov.vn'),
+  PROVINCE_PORTAL_URL: z.string().optional().default('https://dichvucong.bacgiang.gov.vn'),
+  HOTLINE: z.string().optional().default(''),
+  OFFICE_HOURS: z.string().optional().default('Thứ Hai đến Thứ Sáu, 7h30–11h30 và 13h30–17h00'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
+  ZALO_APP_ID: optionalText,
+  ZALO_APP_SECRET: optionalText,
+  ZALO_OA_SECRET_KEY: optionalText,
+  ZALO_OA_ACCESS_TOKEN: optionalText,
+  ZALO_OA_REFRESH_TOKEN: optionalText,
+  ZALO_API_BASE_URL: z.string().optional().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE_URL: z.string().optional().default('https://oauth.zaloapp.com'),
+  ZALO_BOT_TOKEN: optionalText,
+  ZALO_BOT_SECRET_TOKEN: optionalText,
+  ZALO_BOT_API_BASE_URL: z.string().optional().default('https://bot-api.zaloplatforms.com'),
+  ADMIN_TOKEN: optionalText,
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  knowledgeDir: string;
+  embedding: { modelDir: string; queryPrefix: string; passagePrefix: string; pooling: 'mean' | 'cls' };
+  search: { lexicalWeight: number; vectorWeight: number; rrfK: number };
+  answer: { minConfidence: number; maxChars: number };
+  messageMaxChars: number;
+  retentionDays: number;
+  officialChannel: { portalUrl: string; provincePortalUrl: string; hotline: string; officeHours: string };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  zaloOa: {
+    appId?: string;
+    appSecret?: string;
+    oaSecretKey?: string;
+    accessToken?: string;
+    refreshToken?: string;
+    apiBaseUrl: string;
+    oauthBaseUrl: string;
+  };
+  zaloBot: { token?: string; secretToken?: string; apiBaseUrl: string };
+  adminToken?: string;
+}
+
+/** Thrown with every problem listed, so a bad `.env` is fixed in one go. */
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment once.
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ (invalid configuration):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    knowledgeDir: resolve(e.KNOWLEDGE_DIR),
+    embedding: {
+      modelDir: resolve(e.EMBEDDING_MODEL_DIR),
+      queryPrefix: e.EMBEDDING_QUERY_PREFIX,
+      passagePrefix: e.EMBEDDING_PASSAGE_PREFIX,
+      pooling: e.EMBEDDING_POOLING,
+    },
+    search: { lexicalWeight: e.SEARCH_LEXICAL_WEIGHT, vectorWeight: e.SEARCH_VECTOR_WEIGHT, rrfK: e.SEARCH_RRF_K },
+    answer: { minConfidence: e.ANSWER_MIN_CONFIDENCE, maxChars: e.ANSWER_MAX_CHARS },
+    messageMaxChars: e.MESSAGE_MAX_CHARS,
+    retentionDays: e.RETENTION_DAYS,
+    officialChannel: {
+      portalUrl: e.OFFICIAL_PORTAL_URL,
+      provincePortalUrl: e.PROVINCE_PORTAL_URL,
+      hotline: e.HOTLINE,
+      officeHours: e.OFFICE_HOURS,
+    },
+    logLevel: e.LOG_LEVEL,
+    zaloOa: {
+      appId: e.ZALO_APP_ID,
+      appSecret: e.ZALO_APP_SECRET,
+      oaSecretKey: e.ZALO_OA_SECRET_KEY,
+      accessToken: e.ZALO_OA_ACCESS_TOKEN,
+      refreshToken: e.ZALO_OA_REFRESH_TOKEN,
+      apiBaseUrl: e.ZALO_API_BASE_URL,
+      oauthBaseUrl: e.ZALO_OAUTH_BASE_URL,
+    },
+    zaloBot: { token: e.ZALO_BOT_TOKEN, secretToken: e.ZALO_BOT_SECRET_TOKEN, apiBaseUrl: e.ZALO_BOT_API_BASE_URL },
+    adminToken: e.ADMIN_TOKEN,
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * The loaded knowledge base: chunks and document metadata from SQLite, a BM25 index and a
+ * vector index in memory, and hybrid search over both (weighted reciprocal rank fusion).
+ */
+import { foldDiacritics } from '../nlu/vietnamese.ts';
+import type { Db } from '../storage/database.ts';
+import type { Chunk, DocumentMeta } from '../kb/types.ts';
+import { indexTextOf } from '../kb/build-index.ts';
+import { LexicalIndex, type Analyzer } from './lexical-index.ts';
+import { VectorIndex, blobToVector } from './vector-index.ts';
+
+export interface QueryEmbedder {
+  embedQuery(text: string): Promise<number[]>;
+}
+
+export interface SearchWeights {
+  lexicalWeight: number;
+  vectorWeight: number;
+  rrfK: number;
+}
+
+export interface SearchHit {
+  chunk: Chunk;
+  doc: DocumentMeta;
+  /** Fused score (higher is better); comparable only within one query. */
+  score: number;
+  lexicalScore: number;
+  lexicalRank?: number;
+  vectorScore: number;
+  vectorRank?: number;
+  /** Share of the query's topic syllables found in the chunk or its headings (0..1). */
+  coverage: number;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  /** Only these documents. */
+  docIds?: readonly string[];
+  /** Turn off one side, e.g. for the lexical-only baseline. */
+  mode?: 'hybrid' | 'lexical' | 'vector';
+}
+
+/** Rows as stored by the index builder. */
+interface ChunkRow {
+  id: string;
+  doc_id: string;
+  section_path_json: string;
+  text: string;
+  line_start: number;
+  line_end: number;
+  date: string;
+  kind: Chunk['kind'];
+  vector: Buffer | null;
+}
+
+export class KnowledgeBase {
+  private readonly chunkIndexById = new Map<string, number>();
+  private readonly aliasIndex: Array<{ folded: string; docId: string }>;
+
+  private constructor(
+    readonly chunks: readonly Chunk[],
+    readonly documents: ReadonlyMap<string, DocumentMeta>,
+    private readonly lexical: LexicalIndex,
+    private readonly vectors: VectorIndex | undefined,
+    private readonly embedder: QueryEmbedder | undefined,
+    private readonly weights: SearchWeights,
+    private readonly queryPrefix: string,
+  ) {
+    chunks.forEach((c, i) => this.chunkIndexById.set(c.id, i));
+    this.aliasIndex = [...documents.values()].flatMap((d) =>
+      [d.number, ...d.aliases]
+        .filter((a) => a && !a.startsWith('…'))
+        .map((a) => ({ folded: foldDiacritics(a).replace(/\s+/g, ' ').trim(), docId: d.id })),
+    );
+  }
+
+  /** Loads what `buildKnowledgeIndex` stored and builds the in-memory indexes. */
+  static load(opts: {
+    db: Db;
+    analyzer: Analyzer;
+    embedder?: QueryEmbedder;
+    weights: SearchWeights;
+    queryPrefix?: string;
+  }): KnowledgeBase {
+    const docs = new Map<string, DocumentMeta>();
+    for (const row of opts.db.prepare('SELECT meta_json FROM kb_documents ORDER BY id').all() as Array<{ meta_json: string }>) {
+      const meta = JSON.parse(row.meta_json) as DocumentMeta;
+      docs.set(meta.id, meta);
+    }
+    const rows = opts.db
+      .prepare(
+        `SELECT c.id, c.doc_id, c.section_path_json, c.text, c.line_start, c.line_end, c.date, c.kind, v.vector
+         FROM kb_chunks c LEFT JOIN kb_vectors v ON v.chunk_id = c.id ORDER BY c.seq`,
+      )
+      .all() as ChunkRow[];
+    const chunks: Chunk[] = rows.map((r) => ({
+      id: r.id,
+      docId: r.doc_id,
+      sectionPath: JSON.parse(r.section_path_json) as string[],
+      text: r.text,
+      lineStart: r.line_start,
+      lineEnd: r.line_end,
+      date: r.date,
+      kind: r.kind,
+    }));
+    const lexical = LexicalIndex.build(chunks.map(indexTextOf), opts.analyzer);
+    let vectors: VectorIndex | undefined;
+    const withVectors = rows.filter((r) => r.vector);
+    if (opts.embedder && withVectors.length === rows.length && rows.length > 0) {
+      const decoded = rows.map((r) => blobToVector(r.vector!));
+      vectors = VectorIndex.fromVectors(decoded, decoded[0]!.length);
+    }
+    return new KnowledgeBase(chunks, docs, lexical, vectors, vectors ? opts.embedder : undefined, opts.weights, opts.queryPrefix ?? '');
+  }
+
+  get hasVectors(): boolean {
+    return this.vectors !== undefined;
+  }
+
+  /** Documents a question names by number or alias ("Đề án 10", "KH CĐS 2024"). */
+  documentsNamedIn(query: string): string[] {
+    const q = ' ' + foldDiacritics(query).replace(/[^\p{L}\p{N}/&.-]+/gu, ' ').trim() + ' ';
+    const found = new Set<string>();
+    for (const { folded, docId } of this.aliasIndex) if (q.includes(' ' + folded + ' ') || q.includes(' ' + folded)) found.add(docId);
+    return [...found];
+  }
+
+  /** Topic syllables of a query (folded), for coverage and sentence picking. */
+  keywords(query: string): string[] {
+    return this.lexical.queryKeywords(query);
+  }
+
+  chunkById(id: string): Chunk | undefined {
+    const i = this.chunkIndexById.get(id);
+    return i === undefined ? undefined : this.chunks[i];
+  }
+
+  /** Chunks of a document in document order (for showing a whole list or table group). */
+  neighbours(chunk: Chunk): Chunk[] {
+    return this.chunks.filter((c) => c.docId === chunk.docId && sameSection(c.sectionPath, chunk.sectionPath));
+  }
+
+  /**
+   * Hybrid search: BM25 and cosine ranks fused with weighted reciprocal rank fusion,
+   * with a small boost for chunks of a document the question names.
+   */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const limit = options.limit ?? 8;
+    const mode = options.mode ?? 'hybrid';
+    const allowed = options.docIds ? new Set(options.docIds) : undefined;
+    const filter = allowed ? (i: number) => allowed.has(this.chunks[i]!.docId) : undefined;
+    const pool = Math.max(50, limit * 4);
+
+    const lexicalHits = mode === 'vector' ? [] : this.lexical.search(query, pool, filter);
+    let vectorHits: Array<{ index: number; score: number }> = [];
+    if (mode !== 'lexical' && this.vectors && this.embedder && this.weights.vectorWeight > 0) {
+      const qv = await this.embedder.embedQuery(this.queryPrefix + query);
+      vectorHits = this.vectors.search(qv, pool, filter);
+    }
+
+    const named = new Set(this.documentsNamedIn(query));
+    const keywords = this.lexical.queryKeywords(query);
+    const fused = new Map<number, SearchHit>();
+    const entry = (index: number): SearchHit => {
+      let hit = fused.get(index);
+      if (!hit) {
+        const chunk = this.chunks[index]!;
+        hit = {
+          chunk,
+          doc: this.documents.get(chunk.docId)!,
+          score: 0,
+          lexicalScore: 0,
+          vectorScore: 0,
+          coverage: this.lexical.coverage(index, keywords),
+        };
+        fused.set(index, hit);
+      }
+      return hit;
+    };
+    const k = this.weights.rrfK;
+    const lexW = mode === 'vector' ? 0 : this.weights.lexicalWeight;
+    const vecW = mode === 'lexical' ? 0 : this.weights.vectorWeight;
+    lexicalHits.forEach((h, rank) => {
+      const e = entry(h.index);
+      e.lexicalScore = h.score;
+      e.lexicalRank = rank + 1;
+      e.score += lexW / (k + rank + 1);
+    });
+    vectorHits.forEach((h, rank) => {
+      const e = entry(h.index);
+      e.vectorScore = h.score;
+      e.vectorRank = rank + 1;
+      e.score += vecW / (k + rank + 1);
+    });
+    for (const hit of fused.values()) if (named.has(hit.chunk.docId)) hit.score *= 1.25;
+    return [...fused.values()]
+      .sort((a, b) => b.score - a.score || a.chunk.id.localeCompare(b.chunk.id))
+      .slice(0, limit);
+  }
+}
+
+function sameSection(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}

@@ -1,0 +1,79 @@
+/**
+ * One SQLite file in DATA_DIR, opened with better-sqlite3, with versioned migrations.
+ * Migrations are append-only: never edit a shipped one, add the next version.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'knowledge index and conversations',
+    sql: `
+      CREATE TABLE kb_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE kb_documents (
+        id TEXT PRIMARY KEY, file TEXT NOT NULL, meta_json TEXT NOT NULL,
+        content_hash TEXT NOT NULL, line_count INTEGER NOT NULL
+      );
+      CREATE TABLE kb_chunks (
+        id TEXT PRIMARY KEY, seq INTEGER NOT NULL, doc_id TEXT NOT NULL REFERENCES kb_documents(id),
+        section_path_json TEXT NOT NULL, text TEXT NOT NULL,
+        line_start INTEGER NOT NULL, line_end INTEGER NOT NULL, date TEXT NOT NULL, kind TEXT NOT NULL
+      );
+      CREATE INDEX kb_chunks_doc ON kb_chunks(doc_id, seq);
+      CREATE TABLE kb_vectors (chunk_id TEXT PRIMARY KEY REFERENCES kb_chunks(id), vector BLOB NOT NULL);
+      CREATE TABLE kb_problems (file TEXT NOT NULL, message TEXT NOT NULL);
+
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL, user_id TEXT NOT NULL, direction TEXT NOT NULL CHECK (direction IN ('in','out')),
+        text TEXT NOT NULL, intent TEXT, created_at INTEGER NOT NULL
+      );
+      CREATE INDEX messages_user ON messages(channel, user_id, created_at);
+      CREATE INDEX messages_created ON messages(created_at);
+      CREATE TABLE conversation_state (
+        channel TEXT NOT NULL, user_id TEXT NOT NULL, state_json TEXT NOT NULL, updated_at INTEGER NOT NULL,
+        PRIMARY KEY (channel, user_id)
+      );
+    `,
+  },
+];
+
+/**
+ * Opens (creating if needed) the database and applies pending migrations in one transaction each.
+ * @example const db = openDatabase(join(config.dataDir, 'assistant.db'));
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  const done: number[] = [];
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    })();
+    done.push(m.version);
+  }
+  return done;
+}
