@@ -1,0 +1,168 @@
+/**
+ * Grounded, extractive answers: the sentences or lines of the documents that answer the
+ * question, trimmed to read well on a phone, followed by the source
+ * ("Nguồn: <short name> (<date>), <section>"). Nothing is paraphrased or invented.
+ */
+import { foldDiacritics } from '../nlu/vietnamese.ts';
+import { formatSectionPath } from '../kb/types.ts';
+import type { SourceRef } from '../core/messages.ts';
+import type { SearchHit } from '../retrieval/knowledge-base.ts';
+
+export interface AnswerOptions {
+  /** Soft limit for the answer body (the source line comes on top). */
+  maxChars: number;
+  /** Below this the answer is "not found". */
+  minConfidence: number;
+}
+
+export interface ComposedAnswer {
+  found: boolean;
+  /** Body text and source lines, ready to send. */
+  text: string;
+  sources: SourceRef[];
+  confidence: number;
+  /** Hits the answer used, best first. */
+  used: SearchHit[];
+}
+
+/** Labels the sectioner writes into table rows; the fields an official asks about. */
+const KEY_FIELD = /^(đơn vị|cơ quan) (chủ trì|phối hợp|theo dõi)|^thời gian|^dự kiến tổng kinh phí|^kinh phí|^tổng kinh phí|^sản phẩm|^lộ trình/i;
+
+/**
+ * How sure we are that the best hit answers: mostly the share of the question's topic
+ * syllables found in it, with a bonus when lexical and vector search agree.
+ */
+export function confidenceOf(hits: readonly SearchHit[]): number {
+  const top = hits[0];
+  if (!top) return 0;
+  let c = top.coverage;
+  if (top.lexicalRank !== undefined && top.vectorRank !== undefined && top.vectorRank <= 5) c += 0.1;
+  if (top.lexicalRank === undefined) c *= 0.7;
+  return Math.max(0, Math.min(1, c));
+}
+
+export function sourceRefOf(hit: SearchHit): SourceRef {
+  return {
+    doc: hit.doc.id,
+    title: hit.doc.shortName,
+    section: formatSectionPath(hit.chunk.sectionPath),
+    date: hit.doc.date,
+    lines: `${hit.chunk.lineStart}-${hit.chunk.lineEnd}`,
+  };
+}
+
+export function citationLine(ref: SourceRef): string {
+  return `Nguồn: ${ref.title} (${ref.date}), ${ref.section}${ref.lines && ref.lines !== '1-1' ? `, dòng ${ref.lines}` : ''}.`;
+}
+
+/** Splits a chunk into sentences / labelled fields, keeping their order. */
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.;:!?])\s+(?=[\p{Lu}\d(“"•-])|\n+/u)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function overlap(sentence: string, keywords: readonly string[]): number {
+  if (keywords.length === 0) return 0;
+  const words = new Set(foldDiacritics(sentence).split(/[^\p{L}\p{N}%&.]+/u));
+  return keywords.filter((k) => words.has(k)).length / keywords.length;
+}
+
+/**
+ * The part of a chunk worth showing: all of it when it fits; otherwise its first sentence
+ * (what the row or paragraph is about), its labelled key fields, and the sentences that
+ * share most words with the question, in document order.
+ */
+export function extractFromChunk(text: string, keywords: readonly string[], budget: number): string {
+  if (text.length <= budget) return text;
+  const sentences = splitSentences(text);
+  const chosen = new Set<number>([0]);
+  sentences.forEach((s, i) => {
+    if (KEY_FIELD.test(s)) chosen.add(i);
+  });
+  const ranked = sentences
+    .map((s, i) => ({ i, score: overlap(s, keywords) }))
+    .filter((r) => r.score > 0)
+    .sort((a, b) => b.score - a.score || a.i - b.i);
+  const lengthOf = (set: Set<number>) => [...set].reduce((n, i) => n + sentences[i]!.length + 1, 0);
+  for (const r of ranked) {
+    const next = new Set(chosen).add(r.i);
+    if (lengthOf(next) <= budget) chosen.add(r.i);
+  }
+  let out = [...chosen]
+    .sort((a, b) => a - b)
+    .map((i) => sentences[i]!)
+    .join(' ');
+  if (out.length > budget) out = truncateAtWord(out, budget);
+  return out;
+}
+
+export function truncateAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const at = cut.lastIndexOf(' ');
+  return (at > max * 0.6 ? cut.slice(0, at) : cut).replace(/[\s,;:]+$/u, '') + '…';
+}
+
+function sameSection(a: SearchHit, b: SearchHit): boolean {
+  return (
+    a.chunk.docId === b.chunk.docId &&
+    a.chunk.sectionPath.length === b.chunk.sectionPath.length &&
+    a.chunk.sectionPath.every((s, i) => s === b.chunk.sectionPath[i])
+  );
+}
+
+/**
+ * Builds the answer from ranked hits.
+ * - A list: when several top hits are items of the same section (bullets of one heading,
+ *   rows of one table group), they are shown together in document order.
+ * - Otherwise the best chunk, plus the best chunk of another document when it answers
+ *   as well (the provincial plan and a department's plan may both hold a task).
+ */
+export function composeAnswer(hits: readonly SearchHit[], keywords: readonly string[], options: AnswerOptions): ComposedAnswer {
+  const confidence = confidenceOf(hits);
+  const top = hits[0];
+  if (!top || confidence < options.minConfidence) {
+    return { found: false, text: '', sources: [], confidence, used: [] };
+  }
+  const budget = options.maxChars;
+
+  const listItems = hits
+    .slice(0, 8)
+    .filter((h) => sameSection(h, top) && h.chunk.kind !== 'heading' && h.coverage >= top.coverage * 0.6 && h.score >= top.score * 0.5);
+  if (listItems.length >= 2 && (top.chunk.kind === 'bullet' || top.chunk.kind === 'table_row')) {
+    const ordered = [...listItems].sort((a, b) => a.chunk.lineStart - b.chunk.lineStart);
+    const per = Math.max(160, Math.floor(budget / ordered.length));
+    const lines: string[] = [];
+    let used = 0;
+    const shown: SearchHit[] = [];
+    for (const h of ordered) {
+      const line = '• ' + extractFromChunk(h.chunk.text, keywords, per);
+      if (used + line.length > budget && shown.length > 0) break;
+      lines.push(line);
+      used += line.length + 1;
+      shown.push(h);
+    }
+    const ref = sourceRefOf(top);
+    ref.lines = `${Math.min(...shown.map((h) => h.chunk.lineStart))}-${Math.max(...shown.map((h) => h.chunk.lineEnd))}`;
+    const text = `Dạ, theo ${top.doc.shortName} (${top.doc.date}):\n${lines.join('\n')}\n\n${citationLine(ref)}`;
+    return { found: true, text, sources: [ref], confidence, used: shown };
+  }
+
+  const main = extractFromChunk(top.chunk.text, keywords, budget);
+  const parts = [`Dạ, theo ${top.doc.shortName} (${top.doc.date}):\n${main}`];
+  const sources = [sourceRefOf(top)];
+  const used = [top];
+  const second = hits
+    .slice(1, 5)
+    .find((h) => h.chunk.docId !== top.chunk.docId && h.coverage >= top.coverage - 0.1 && h.coverage >= 0.5 && h.score >= top.score * 0.75);
+  const room = budget - main.length;
+  if (second && room >= 150) {
+    parts.push(`Theo ${second.doc.shortName} (${second.doc.date}):\n${extractFromChunk(second.chunk.text, keywords, room)}`);
+    sources.push(sourceRefOf(second));
+    used.push(second);
+  }
+  const text = `${parts.join('\n\n')}\n\n${sources.map(citationLine).join('\n')}`;
+  return { found: true, text, sources, confidence, used };
+}

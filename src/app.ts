@@ -1,0 +1,126 @@
+/**
+ * Assembles the assistant from configuration: storage, the knowledge index (built if missing
+ * or stale), the embedding model, the intents and their classifier, and the dialogue.
+ * The server, the `ask` command, the benchmark and the integration tests all start here.
+ */
+import { join, resolve } from 'node:path';
+import type { AppConfig } from './config.ts';
+import type { Logger } from './core/logger.ts';
+import { Dialogue, type DialogueServices } from './core/dialogue.ts';
+import { INTENT_NAMES } from './core/intent-names.ts';
+import { openDatabase, type Db } from './storage/database.ts';
+import { ConversationRepository } from './storage/conversation-repository.ts';
+import { buildKnowledgeIndex, knowledgeFingerprint, storedFingerprint, type BuildReport } from './kb/build-index.ts';
+import { KnowledgeBase } from './retrieval/knowledge-base.ts';
+import { LocalEmbeddings } from './retrieval/embeddings.ts';
+import { analyze } from './nlu/vietnamese.ts';
+import { loadThesaurus } from './nlu/thesaurus.ts';
+import { checkHandlersCover, loadIntents, type IntentDefinition } from './nlu/intents.ts';
+import { IntentClassifier } from './nlu/intent-classifier.ts';
+import { createHandlers, HANDLED_INTENTS } from './handlers/index.ts';
+import { loadMenu } from './handlers/menu.ts';
+
+export interface Assistant {
+  config: AppConfig;
+  db: Db;
+  kb: KnowledgeBase;
+  dialogue: Dialogue;
+  intents: IntentDefinition[];
+  conversations: ConversationRepository;
+  /** Set when this start-up had to (re)build the index. */
+  buildReport?: BuildReport;
+  /** Milliseconds spent in each start-up stage. */
+  startup: Record<string, number>;
+  close(): void;
+}
+
+export interface AssistantOptions {
+  logger: Logger;
+  /** Rebuild the index even if it looks current. */
+  forceRebuild?: boolean;
+  /** Where intents live (default ./intents next to the knowledge folder's parent). */
+  intentsDir?: string;
+  /** Skip the embedding model (lexical search only), e.g. for the lexical baseline. */
+  withoutEmbeddings?: boolean;
+}
+
+export async function createAssistant(config: AppConfig, options: AssistantOptions): Promise<Assistant> {
+  const { logger } = options;
+  const startup: Record<string, number> = {};
+  const time = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
+    const t = performance.now();
+    const result = await work();
+    startup[stage] = Math.round(performance.now() - t);
+    return result;
+  };
+
+  const db = await time('database', () => openDatabase(join(config.dataDir, 'assistant.db')));
+  const embeddings = options.withoutEmbeddings || config.search.vectorWeight <= 0
+    ? undefined
+    : await time('embedding model', () => loadEmbeddingsOrWarn(config, logger));
+
+  let buildReport: BuildReport | undefined;
+  const fingerprint = knowledgeFingerprint(config.knowledgeDir, embeddings?.modelFingerprint ?? 'no-embeddings');
+  if (options.forceRebuild || storedFingerprint(db) !== fingerprint) {
+    logger.info('Đang xây dựng chỉ mục tri thức (building the knowledge index)…');
+    buildReport = await time('index build', () =>
+      buildKnowledgeIndex({ knowledgeDir: config.knowledgeDir, db, embedder: embeddings, passagePrefix: config.embedding.passagePrefix, logger }),
+    );
+    logger.info(`Chỉ mục đã sẵn sàng: ${buildReport.chunkCount} đoạn từ ${buildReport.documents.length} văn bản`, {
+      millis: Math.round(buildReport.millis.total),
+      problems: buildReport.problems.length,
+    });
+  }
+
+  const thesaurus = await time('thesaurus', () => loadThesaurus(join(config.knowledgeDir, 'thesaurus.yaml')));
+  const kb = await time('knowledge base', () =>
+    KnowledgeBase.load({
+      db,
+      analyzer: (text, mode) => analyze(text, thesaurus, mode),
+      embedder: embeddings,
+      weights: config.search,
+      queryPrefix: config.embedding.queryPrefix,
+    }),
+  );
+
+  const intentsDir = options.intentsDir ?? resolve(config.knowledgeDir, '..', 'intents');
+  const intents = await time('intents', () => loadIntents(intentsDir));
+  const coverage = checkHandlersCover(intents, HANDLED_INTENTS);
+  if (coverage.length > 0) throw new Error(`Intents and handlers do not match:\n${coverage.map((p) => '  - ' + p.message).join('\n')}`);
+  const missing = INTENT_NAMES.filter((n) => !intents.some((i) => i.name === n));
+  if (missing.length > 0) throw new Error(`intents/*.yaml lacks intents: ${missing.join(', ')}`);
+  const classifier = await time('classifier', () => IntentClassifier.train(intents));
+  const menu = loadMenu(join(config.knowledgeDir, 'menu.yaml'));
+
+  const conversations = new ConversationRepository(db);
+  const pruned = conversations.prune(config.retentionDays);
+  if (pruned > 0) logger.info(`Đã xóa ${pruned} tin nhắn cũ hơn ${config.retentionDays} ngày (retention)`);
+
+  const services: DialogueServices = {
+    kb,
+    classifier,
+    intents: new Map(intents.map((i) => [i.name, i])),
+    menu,
+    config,
+    conversations,
+    logger,
+  };
+  const dialogue = new Dialogue(services, createHandlers());
+  return { config, db, kb, dialogue, intents, conversations, buildReport, startup, close: () => db.close() };
+}
+
+async function loadEmbeddingsOrWarn(config: AppConfig, logger: Logger): Promise<LocalEmbeddings | undefined> {
+  try {
+    return await LocalEmbeddings.load({
+      modelDir: config.embedding.modelDir,
+      queryPrefix: '',
+      passagePrefix: '',
+      pooling: config.embedding.pooling,
+    });
+  } catch (error) {
+    logger.warn(
+      `Không nạp được mô hình embedding, chỉ dùng tìm kiếm từ khóa (embedding model not loaded; lexical search only): ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return undefined;
+  }
+}

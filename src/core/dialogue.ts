@@ -1,0 +1,167 @@
+/**
+ * The dialogue core: one context per incoming message, a keyed map from intent to handler
+ * with a required fallback, and one error boundary. Channels call `handle` and render the
+ * Reply; nothing here knows about Zalo or HTTP.
+ */
+import type { AppConfig } from '../config.ts';
+import type { Logger } from './logger.ts';
+import { numberedChoices, replyText, type Button, type IncomingMessage, type OutgoingMessage, type Reply } from './messages.ts';
+import { isIntentName, KNOWLEDGE_INTENTS, SOCIAL_INTENTS, type IntentName } from './intent-names.ts';
+import type { IntentDefinition } from '../nlu/intents.ts';
+import type { KnowledgeBase, SearchHit } from '../retrieval/knowledge-base.ts';
+import type { ConversationRepository } from '../storage/conversation-repository.ts';
+import { normalizeText } from '../nlu/vietnamese.ts';
+import { confidenceOf } from '../answer/compose-answer.ts';
+import type { MenuCatalog } from '../handlers/menu.ts';
+
+export interface IntentPrediction {
+  intent: string;
+  confidence: number;
+  ranking: Array<{ intent: string; score: number }>;
+}
+
+export interface Classifier {
+  classify(text: string): IntentPrediction;
+}
+
+/** Per-user memory between turns (expires after `STATE_TTL_MS`). */
+export interface ConversationState {
+  /** Payloads of the last numbered choices, so "2" picks the second. */
+  lastChoices?: string[];
+  lastIntent?: string;
+  lastQuery?: string;
+}
+
+export const STATE_TTL_MS = 30 * 60_000;
+
+export interface DialogueServices {
+  kb: KnowledgeBase;
+  classifier: Classifier;
+  intents: ReadonlyMap<string, IntentDefinition>;
+  menu: MenuCatalog;
+  config: Pick<AppConfig, 'answer' | 'messageMaxChars' | 'officialChannel'>;
+  conversations?: ConversationRepository;
+  logger: Logger;
+}
+
+export interface TurnContext {
+  message: IncomingMessage;
+  /** The user's text, normalised (NFC, tone marks, spaces). Empty for media/follow. */
+  text: string;
+  prediction: IntentPrediction;
+  /** Knowledge search results for the text (empty for payloads and social turns). */
+  hits: SearchHit[];
+  /** How well the best hit answers (0..1). */
+  retrievalConfidence: number;
+  state: ConversationState;
+  services: DialogueServices;
+}
+
+export type Handler = (ctx: TurnContext) => Promise<Reply> | Reply;
+
+/** Every intent has a handler (a missing key is a type error); `fallback` is required. */
+export type HandlerMap = Record<IntentName, Handler> & { fallback: Handler; payload: Handler; media: Handler; follow: Handler };
+
+/** How sure the classifier must be before a short social message gets its fixed reply. */
+const SOCIAL_MIN_CONFIDENCE = 0.5;
+/** Declining needs a confident classifier and weak evidence in the documents. */
+const DECLINE_MIN_CONFIDENCE = 0.45;
+const DECLINE_MAX_RETRIEVAL = 0.75;
+
+export class Dialogue {
+  constructor(
+    private readonly services: DialogueServices,
+    private readonly handlers: HandlerMap,
+  ) {}
+
+  /**
+   * Answers one message. Never throws: a bug becomes an apology and a log line.
+   * @example const reply = await dialogue.handle({ type: 'text', channel: 'web', userId: 'u1', text: 'xin chào', receivedAt: Date.now() });
+   */
+  async handle(message: IncomingMessage): Promise<Reply> {
+    const { conversations, logger } = this.services;
+    const state = conversations?.loadState<ConversationState>(message.channel, message.userId, STATE_TTL_MS) ?? {};
+    let reply: Reply;
+    try {
+      reply = await this.route(message, state);
+    } catch (error) {
+      logger.error('dialogue failed', error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) });
+      reply = {
+        messages: [{ type: 'text', text: 'Dạ, em xin lỗi, hệ thống đang gặp sự cố khi trả lời. Anh/chị vui lòng thử lại sau ít phút ạ.' }],
+        intent: 'error',
+        sources: [],
+        confidence: 0,
+      };
+    }
+    if (conversations && message.channel !== 'cli') {
+      const now = Date.now();
+      const inText = message.type === 'text' ? message.text : message.type === 'media' ? `[${message.mediaKind}]` : '[follow]';
+      conversations.append({ channel: message.channel, userId: message.userId, direction: 'in', text: inText, createdAt: message.receivedAt });
+      conversations.append({ channel: message.channel, userId: message.userId, direction: 'out', text: replyText(reply), intent: reply.intent, createdAt: now });
+      conversations.saveState(message.channel, message.userId, nextState(state, reply, message), now);
+    }
+    return reply;
+  }
+
+  private async route(message: IncomingMessage, state: ConversationState): Promise<Reply> {
+    const base = { message, state, services: this.services, hits: [], retrievalConfidence: 0 };
+    const noPrediction: IntentPrediction = { intent: 'none', confidence: 0, ranking: [] };
+    if (message.type === 'follow') return this.handlers.follow({ ...base, text: '', prediction: noPrediction });
+    if (message.type === 'media') return this.handlers.media({ ...base, text: message.caption ?? '', prediction: noPrediction });
+
+    let text = normalizeText(message.text);
+    if (text.length === 0) return this.handlers.help({ ...base, text, prediction: noPrediction });
+    if (text.length > this.services.config.messageMaxChars) {
+      return plainReply(
+        `Dạ, tin nhắn của anh/chị dài quá (${text.length} ký tự, tối đa ${this.services.config.messageMaxChars}). Anh/chị vui lòng hỏi ngắn gọn từng câu một ạ.`,
+        'too_long',
+      );
+    }
+    // A bare number picks one of the choices shown last time.
+    const choice = /^\d{1,2}$/.test(text) ? state.lastChoices?.[Number(text) - 1] : undefined;
+    if (choice) text = choice;
+    if (text.startsWith('#')) return this.handlers.payload({ ...base, text, prediction: noPrediction });
+
+    const prediction = this.services.classifier.classify(text);
+    const predicted = isIntentName(prediction.intent) ? prediction.intent : 'plan_question';
+    const wordCount = text.split(/\s+/).length;
+    if (SOCIAL_INTENTS.has(predicted) && prediction.confidence >= SOCIAL_MIN_CONFIDENCE && wordCount <= 8) {
+      return this.handlers[predicted]({ ...base, text, prediction });
+    }
+    if ((predicted === 'handoff' || predicted === 'quiz') && prediction.confidence >= SOCIAL_MIN_CONFIDENCE) {
+      return this.handlers[predicted]({ ...base, text, prediction });
+    }
+
+    const hits = await this.services.kb.search(text, { limit: 8 });
+    const retrievalConfidence = confidenceOf(hits);
+    const ctx: TurnContext = { ...base, text, prediction, hits, retrievalConfidence };
+    if (predicted === 'out_of_scope' && prediction.confidence >= DECLINE_MIN_CONFIDENCE && retrievalConfidence < DECLINE_MAX_RETRIEVAL) {
+      return this.handlers.out_of_scope(ctx);
+    }
+    const intent: IntentName = KNOWLEDGE_INTENTS.has(predicted) ? predicted : 'plan_question';
+    return this.handlers[intent](ctx);
+  }
+}
+
+export function plainReply(text: string, intent: string, confidence = 1): Reply {
+  return { messages: [{ type: 'text', text }], intent, sources: [], confidence };
+}
+
+/**
+ * A text with buttons. The numbered list keeps it usable where buttons are not drawn;
+ * pass `numbered: false` when the text already numbers the choices.
+ */
+export function buttonsMessage(text: string, buttons: Button[], numbered = true): OutgoingMessage {
+  if (buttons.length === 0) return { type: 'text', text };
+  const shown = buttons.slice(0, 6);
+  return { type: 'buttons', text: numbered ? `${text}\n${numberedChoices(shown)}` : text, buttons: shown };
+}
+
+function nextState(state: ConversationState, reply: Reply, message: IncomingMessage): ConversationState {
+  const choices = reply.messages.flatMap((m) => (m.type === 'buttons' ? m.buttons : [])).flatMap((b) => (b.kind === 'postback' ? [b.payload] : []));
+  return {
+    lastChoices: choices.length > 0 ? choices : state.lastChoices,
+    lastIntent: reply.intent,
+    lastQuery: message.type === 'text' ? message.text : state.lastQuery,
+  };
+}

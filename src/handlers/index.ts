@@ -1,0 +1,32 @@
+/**
+ * The handler map: one handler per intent (typed, so a missing one does not compile),
+ * plus the required fallback and the non-text turns.
+ */
+import type { HandlerMap } from '../core/dialogue.ts';
+import { fixedReply } from './fixed-replies.ts';
+import { knowledgeAnswer } from './knowledge-answer.ts';
+import { followHandler, handoffHandler, mediaHandler, payloadHandler, quizHandler } from './conversation-handlers.ts';
+
+export function createHandlers(): HandlerMap {
+  return {
+    greeting: fixedReply('greeting'),
+    help: fixedReply('help'),
+    thanks: fixedReply('thanks'),
+    goodbye: fixedReply('goodbye'),
+    out_of_scope: fixedReply('out_of_scope'),
+    plan_question: knowledgeAnswer('plan_question'),
+    lead_question: knowledgeAnswer('lead_question'),
+    agency_tasks_question: knowledgeAnswer('agency_tasks_question'),
+    target_question: knowledgeAnswer('target_question'),
+    procedure_question: knowledgeAnswer('procedure_question'),
+    handoff: handoffHandler,
+    quiz: quizHandler,
+    fallback: knowledgeAnswer('plan_question'),
+    payload: payloadHandler,
+    media: mediaHandler,
+    follow: followHandler,
+  };
+}
+
+/** Handler names the intents must cover (checked against intents/*.yaml at start-up). */
+export const HANDLED_INTENTS = Object.keys(createHandlers()).filter((k) => !['fallback', 'payload', 'media', 'follow'].includes(k));

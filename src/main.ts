@@ -1,0 +1,49 @@
+/**
+ * Starts the assistant: reads configuration, listens at once (health says "starting"),
+ * builds or loads the knowledge index, then serves the web chat and the API.
+ * Wiring only; behaviour lives in the modules it calls.
+ */
+import type { Server } from 'node:http';
+import { loadConfig } from './config.ts';
+import { createLogger } from './core/logger.ts';
+import { createAssistant, type Assistant } from './app.ts';
+import { createServer } from './http/server.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  let assistant: Assistant | undefined;
+  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars });
+  const server: Server = app.listen(config.port, config.host);
+  await new Promise<void>((ok, fail) => {
+    server.once('listening', ok);
+    server.once('error', fail);
+  });
+  const started = performance.now();
+  assistant = await createAssistant(config, { logger });
+  logger.info(`Trợ lý ảo sẵn sàng tại http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`, {
+    readyMs: Math.round(performance.now() - started),
+    stages: assistant.startup,
+  });
+  const channels = [
+    config.zaloOa.appId && config.zaloOa.oaSecretKey ? 'Zalo OA: bật (on)' : 'Zalo OA: tắt — thiếu ZALO_APP_ID/ZALO_OA_SECRET_KEY (off)',
+    config.zaloBot.token && config.zaloBot.secretToken ? 'Zalo Bot: bật (on)' : 'Zalo Bot: tắt — thiếu ZALO_BOT_TOKEN/ZALO_BOT_SECRET_TOKEN (off)',
+  ];
+  for (const c of channels) logger.info(c);
+
+  const stop = () => {
+    logger.info('Đang dừng (shutting down)…');
+    server.close(() => {
+      assistant?.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Không khởi động được (failed to start): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
