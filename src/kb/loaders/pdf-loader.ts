@@ -1,0 +1,35 @@
+/**
+ * PDF: text per page via unpdf (PDF.js), pages joined with line breaks. The result keeps the
+ * PDF's hard line breaks; the sectioner joins them back into sentences.
+ */
+import { readFile } from 'node:fs/promises';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { DocumentLoadError } from './errors.ts';
+import { splitLines } from './text-loader.ts';
+
+/** Extracts the text lines of a PDF; throws DocumentLoadError for corrupt or image-only files. */
+export async function loadPdfLines(path: string): Promise<string[]> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(path);
+  } catch (error) {
+    throw new DocumentLoadError(path, 'unreadable', error instanceof Error ? error.message : undefined, { cause: error });
+  }
+  if (buffer.length === 0) throw new DocumentLoadError(path, 'empty');
+  let pages: string[];
+  try {
+    // verbosity 0: PDF.js would otherwise print warnings on stdout, which `ask --json` forbids.
+    const pdf = await getDocumentProxy(new Uint8Array(buffer), { verbosity: 0 });
+    try {
+      pages = (await extractText(pdf, { mergePages: false })).text;
+    } finally {
+      await pdf.destroy();
+    }
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : undefined;
+    throw new DocumentLoadError(path, 'corrupt', detail, { cause: error });
+  }
+  const lines = pages.flatMap((page) => splitLines(page));
+  if (lines.every((line) => line.trim().length === 0)) throw new DocumentLoadError(path, 'empty');
+  return lines;
+}
