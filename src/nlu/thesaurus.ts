@@ -36,6 +36,11 @@ export const ThesaurusEntrySchema = z
      * "qua mạng" → "trực tuyến", but not in "qua mạng xã hội".
      */
     notFollowedBy: z.array(z.string().trim().min(1)).optional(),
+    /**
+     * Token sequences that, when they come right before a variant, cancel the rewrite:
+     * "qua mạng" → "trực tuyến", but not in "thông qua mạng".
+     */
+    notPrecededBy: z.array(z.string().trim().min(1)).optional(),
     /** Free text for reviewers; ignored by the code. */
     note: z.string().optional(),
   })
@@ -71,6 +76,7 @@ interface Form {
   readonly tokens: readonly MatchToken[];
   readonly caseSensitive: boolean;
   readonly notFollowedBy: readonly (readonly MatchToken[])[];
+  readonly notPrecededBy: readonly (readonly MatchToken[])[];
 }
 
 /** What a trie path ending here rewrites to, and the written forms that lead here. */
@@ -115,7 +121,8 @@ function sequenceAt(
 
 function formMatches(form: Form, tokens: readonly MatchToken[], start: number, end: number): boolean {
   if (!sequenceAt(tokens, start, form.tokens, form.caseSensitive)) return false;
-  return !form.notFollowedBy.some((seq) => sequenceAt(tokens, end, seq, false));
+  if (form.notFollowedBy.some((seq) => sequenceAt(tokens, end, seq, false))) return false;
+  return !form.notPrecededBy.some((seq) => start >= seq.length && sequenceAt(tokens, start - seq.length, seq, false));
 }
 
 /** Summary of one entry, for listings, validation reports and tests. */
@@ -203,11 +210,14 @@ export class Thesaurus {
     const canonical = matchTokens(entry.canonical).map((t) => ({ ...t, surface: t.key }));
     if (canonical.length === 0) fail('the canonical form has no letters or digits');
     const canonicalKey = canonical.map((t) => t.key).join(' ');
-    const notFollowedBy = (entry.notFollowedBy ?? []).map((s) => {
-      const seq = matchTokens(s);
-      if (seq.length === 0) fail(`notFollowedBy "${s}" has no letters or digits`);
-      return seq;
-    });
+    const context = (field: 'notFollowedBy' | 'notPrecededBy'): MatchToken[][] =>
+      (entry[field] ?? []).map((s) => {
+        const seq = matchTokens(s);
+        if (seq.length === 0) fail(`${field} "${s}" has no letters or digits`);
+        return seq;
+      });
+    const notFollowedBy = context('notFollowedBy');
+    const notPrecededBy = context('notPrecededBy');
     const trie = section === 'chat' ? this.chatTrie : this.mainTrie;
     const caseSensitive = entry.caseSensitive ?? false;
 
@@ -236,10 +246,10 @@ export class Thesaurus {
     // A multi-token canonical form matches itself, so unaccented text gets its accents
     // back; a single syllable is too ambiguous for that ("lam" = làm? lâm? lạm?).
     if (canonical.length > 1) {
-      addForm(entry.canonical, { tokens: matchTokens(entry.canonical), caseSensitive: false, notFollowedBy: [] });
+      addForm(entry.canonical, { tokens: matchTokens(entry.canonical), caseSensitive: false, notFollowedBy: [], notPrecededBy: [] });
     }
     for (const v of entry.variants) {
-      addForm(v, { tokens: matchTokens(v), caseSensitive, notFollowedBy });
+      addForm(v, { tokens: matchTokens(v), caseSensitive, notFollowedBy, notPrecededBy });
     }
     this.info.push({ section, canonical: entry.canonical, variants: entry.variants, caseSensitive });
   }

@@ -273,7 +273,7 @@ export interface MatchToken {
   readonly surface: string;
   /** {@link matchKey} of the token: "kỹ", "csdl". */
   readonly key: string;
-  /** {@link foldDiacritics} of the token: "ky", "csdl". */
+  /** {@link foldDiacritics} of the key (so i/y are unified too): "ky" for "kĩ", "csdl". */
   readonly folded: string;
   /** Typed with diacritics: then it must match a variant exactly, not just when folded. */
   readonly accented: boolean;
@@ -287,8 +287,10 @@ export interface MatchToken {
  */
 export function toMatchToken(surface: string): MatchToken {
   const lower = surface.toLowerCase();
-  const folded = foldToken(lower);
-  return { surface, key: matchKey(lower), folded, accented: folded !== lower };
+  const key = matchKey(lower);
+  // Folded from the key, not the surface, so that "kĩ" and "kỹ" (and unaccented "ki")
+  // share one folded form and meet in the thesaurus trie.
+  return { surface, key, folded: foldToken(key), accented: hasDiacritics(lower) };
 }
 
 /**
