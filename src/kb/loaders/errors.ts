@@ -14,8 +14,8 @@ const WORDING: Record<DocumentLoadReason, { vi: string; en: string }> = {
     en: 'unsupported format (only .txt, .md, .pdf, .docx are read)',
   },
   empty: {
-    vi: 'tệp rỗng hoặc không có chữ để đọc (PDF dạng ảnh cần nhận dạng chữ trước)',
-    en: 'the file is empty or has no extractable text (a scanned PDF needs OCR first)',
+    vi: 'tệp rỗng hoặc không có chữ để đọc',
+    en: 'the file is empty or has no extractable text',
   },
   corrupt: {
     vi: 'tệp bị hỏng hoặc không đúng định dạng',
@@ -41,7 +41,8 @@ export class DocumentLoadError extends Error {
   constructor(file: string, reason: DocumentLoadReason, detail?: string, options?: { cause?: unknown }) {
     const name = basename(file);
     const words = WORDING[reason];
-    const extra = detail ? ` (${detail})` : '';
+    const cleaned = detail?.trim().replace(/[.\s]+$/, '');
+    const extra = cleaned ? ` (${cleaned})` : '';
     super(`Không đọc được tệp "${name}": ${words.vi}${extra} / Cannot load "${name}": ${words.en}${extra}.`, options);
     this.file = file;
     this.reason = reason;

@@ -30,6 +30,8 @@ export async function loadPdfLines(path: string): Promise<string[]> {
     throw new DocumentLoadError(path, 'corrupt', detail, { cause: error });
   }
   const lines = pages.flatMap((page) => splitLines(page));
-  if (lines.every((line) => line.trim().length === 0)) throw new DocumentLoadError(path, 'empty');
+  if (lines.every((line) => line.trim().length === 0)) {
+    throw new DocumentLoadError(path, 'empty', 'PDF dạng ảnh cần nhận dạng chữ (OCR) trước / a scanned PDF needs OCR first');
+  }
   return lines;
 }
