@@ -1,0 +1,562 @@
+/**
+ * Intent classifier trained from the YAML examples at start-up, in milliseconds, with no
+ * model file to ship or keep in sync: the examples are the model.
+ *
+ * Why this shape:
+ * - Features are taken from folded text (no diacritics, lower case, digits → 0) so "Tỷ lệ"
+ *   and "ty le" look the same, and any room code or year has one shape: word unigrams,
+ *   word bigrams (with sentence-boundary markers, so "ai chủ trì…" at the start counts)
+ *   and character 3–5-grams, which absorb chat spellings and typos ("dc", "ko", "tthc").
+ *   Features are hashed (FNV-1a) so n-grams are never materialised as strings.
+ * - Weighting is TF-IDF (sublinear tf), L2-normalised.
+ * - The model is multinomial logistic regression trained by SGD for a fixed number of
+ *   epochs with a fixed shuffle seed: the same examples give the same model, bit for bit.
+ * - Softmax alone is over-confident on text unlike anything it has seen (it must share
+ *   probability 1 among the known intents), so the confidence is damped by how close the
+ *   text is to its nearest training example (cosine similarity over the same features).
+ *   Text unlike any intent therefore gets a low confidence, and the router can fall back.
+ */
+import type { IntentDefinition } from './intents.ts';
+import { foldDiacritics, tokenize } from './vietnamese.ts';
+
+/** One intent's score in a {@link IntentPrediction} ranking. */
+export interface IntentScore {
+  intent: string;
+  /** Probability damped by similarity to the training data (see {@link IntentPrediction.confidence}). */
+  score: number;
+}
+
+/** What the classifier says about one message. */
+export interface IntentPrediction {
+  /** The best intent (ties go to the intent declared first). */
+  intent: string;
+  /**
+   * 0–1: the softmax probability of `intent`, multiplied by a coverage factor that falls
+   * to 0 as the text stops resembling any training example. Equal to `ranking[0].score`.
+   */
+  confidence: number;
+  /** Every intent, best first. Scores sum to at most 1 (less when coverage is low). */
+  ranking: IntentScore[];
+}
+
+/** Tuning knobs; the defaults were chosen with `src/cli/nlu-report.ts` (5-fold CV). */
+export interface IntentClassifierOptions {
+  /** SGD passes over the examples. */
+  epochs: number;
+  /** Initial learning rate, decayed linearly to 10% over training. */
+  learningRate: number;
+  /** L2 penalty per example step. */
+  l2: number;
+  /** An example already predicted right with at least this probability is not updated (saves time). */
+  skipAbove: number;
+  /** Shuffle seed; fixed so training is deterministic. */
+  seed: number;
+  /** Relative weight of word unigrams, word bigrams and character n-grams. */
+  wordWeight: number;
+  bigramWeight: number;
+  charWeight: number;
+  /** Character n-gram lengths, inclusive. */
+  charMin: number;
+  charMax: number;
+  /** Share of the nearest-example vote in the final probabilities (0 = logistic regression only). */
+  knnWeight: number;
+  /** Temperature of the nearest-example vote's softmax over per-intent best similarities. */
+  knnTemperature: number;
+  /** Cosine similarity to the nearest example at or below which confidence is 0… */
+  coverageLow: number;
+  /** …and at or above which it is not damped at all. */
+  coverageHigh: number;
+}
+
+/** Defaults used when {@link IntentClassifier.train} is called without options. */
+export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<IntentClassifierOptions> = Object.freeze({
+  epochs: 6,
+  learningRate: 3.0,
+  l2: 1e-4,
+  skipAbove: 0.98,
+  seed: 20240601,
+  wordWeight: 2.0,
+  bigramWeight: 2.0,
+  charWeight: 1.0,
+  charMin: 3,
+  charMax: 4,
+  knnWeight: 0,
+  knnTemperature: 0.05,
+  coverageLow: 0.05,
+  coverageHigh: 0.25,
+});
+
+/** Minimal input: the loader's `IntentDefinition` satisfies it, and so do test fixtures. */
+export type TrainingIntent = Pick<IntentDefinition, 'name' | 'examples'>;
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Feature families, each hashed in its own space. */
+const FAMILY_WORD = 0;
+const FAMILY_BIGRAM = 1;
+const FAMILY_CHAR = 2;
+const FAMILY_SEEDS = [0x9e3779b1, 0x85ebca6b, 0xc2b2ae35] as const;
+
+/**
+ * Open-addressing map from a feature hash to a dense vocabulary index. A `Map` works too
+ * but costs most of the training time: uint32 keys are heap numbers to V8.
+ */
+class HashIndex {
+  private keys = new Int32Array(1 << 12);
+  /** Vocabulary index + 1; 0 marks an empty slot. */
+  private slots = new Int32Array(1 << 12);
+  size = 0;
+
+  /** Index of `hash`, or -1 when it was never added. */
+  get(hash: number): number {
+    const mask = this.slots.length - 1;
+    const key = hash | 0;
+    for (let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i]!;
+      if (slot === 0) return -1;
+      if (this.keys[i] === key) return slot - 1;
+    }
+  }
+
+  /** Index of `hash`, adding it as the next index (= previous `size`) when new. */
+  getOrAdd(hash: number): number {
+    if ((this.size + 1) * 2 > this.slots.length) this.grow();
+    const mask = this.slots.length - 1;
+    const key = hash | 0;
+    for (let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i]!;
+      if (slot === 0) {
+        this.keys[i] = key;
+        this.slots[i] = ++this.size;
+        return this.size - 1;
+      }
+      if (this.keys[i] === key) return slot - 1;
+    }
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldSlots = this.slots;
+    this.keys = new Int32Array(oldSlots.length * 2);
+    this.slots = new Int32Array(oldSlots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let j = 0; j < oldSlots.length; j++) {
+      const slot = oldSlots[j]!;
+      if (slot === 0) continue;
+      const key = oldKeys[j]!;
+      let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask;
+      while (this.slots[i] !== 0) i = (i + 1) & mask;
+      this.keys[i] = key;
+      this.slots[i] = slot;
+    }
+  }
+}
+
+/**
+ * Hashed features of one text, in reusable buffers (extraction runs for every example at
+ * start-up and for every message, so it allocates as little as possible).
+ */
+class FeatureBuffer {
+  hashes = new Uint32Array(1024);
+  families = new Uint8Array(1024);
+  length = 0;
+
+  private push(hash: number, family: number): void {
+    if (this.length === this.hashes.length) {
+      const hashes = new Uint32Array(this.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const families = new Uint8Array(this.length * 2);
+      families.set(this.families);
+      this.families = families;
+    }
+    this.hashes[this.length] = hash;
+    this.families[this.length] = family;
+    this.length++;
+  }
+
+  private pushString(family: number, text: string): void {
+    let h = (FNV_OFFSET ^ (FAMILY_SEEDS[family as 0 | 1 | 2] ?? 0)) >>> 0;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, FNV_PRIME);
+    }
+    this.push(h >>> 0, family);
+  }
+
+  /** Folds the text (no diacritics, lower case, every digit → 0) and hashes its features. */
+  extract(text: string, options: IntentClassifierOptions): void {
+    this.length = 0;
+    const tokens = tokenize(foldDiacritics(text).replace(/[0-9]/g, '0'));
+    if (tokens.length === 0) return;
+    for (const token of tokens) this.pushString(FAMILY_WORD, token);
+    let previous = '<s>';
+    for (const token of tokens) {
+      this.pushString(FAMILY_BIGRAM, `${previous} ${token}`);
+      previous = token;
+    }
+    this.pushString(FAMILY_BIGRAM, `${previous} </s>`);
+    const joined = ` ${tokens.join(' ')} `;
+    const charSeed = FAMILY_SEEDS[FAMILY_CHAR];
+    for (let n = options.charMin; n <= options.charMax; n++) {
+      for (let start = 0; start + n <= joined.length; start++) {
+        let h = (FNV_OFFSET ^ (charSeed + n)) >>> 0;
+        for (let i = start; i < start + n; i++) {
+          h ^= joined.charCodeAt(i);
+          h = Math.imul(h, FNV_PRIME);
+        }
+        this.push(h >>> 0, FAMILY_CHAR);
+      }
+    }
+  }
+}
+
+/** Small deterministic PRNG (mulberry32): Math.random would make training unrepeatable. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function softmaxInPlace(logits: Float64Array): void {
+  let max = -Infinity;
+  for (const v of logits) if (v > max) max = v;
+  let sum = 0;
+  for (let k = 0; k < logits.length; k++) {
+    const e = Math.exp((logits[k] ?? 0) - max);
+    logits[k] = e;
+    sum += e;
+  }
+  for (let k = 0; k < logits.length; k++) logits[k] = (logits[k] ?? 0) / sum;
+}
+
+/** A message as the model sees it, over the training vocabulary. */
+interface QueryVector {
+  indices: Int32Array;
+  /** Normalised over known features only (standard TF-IDF); fed to the linear model. */
+  modelValues: Float64Array;
+  /**
+   * Same features normalised over known and unseen features: a text made mostly of
+   * n-grams never seen in training gets a short vector, hence a low similarity to every
+   * example. Used for the nearest-example similarity only.
+   */
+  similarityValues: Float64Array;
+}
+
+/** Everything {@link IntentClassifier} keeps after training. */
+interface TrainedModel {
+  intentNames: string[];
+  options: IntentClassifierOptions;
+  vocabulary: HashIndex;
+  /** Family weight × IDF, per vocabulary entry. */
+  featureWeight: Float64Array;
+  /** Weight given to a feature never seen in training (as rare as can be, char family). */
+  unseenWeight: Float64Array;
+  /** Weights, feature-major: weights[feature * K + k], times `weightScale`. */
+  weights: Float64Array;
+  weightScale: number;
+  bias: Float64Array;
+  /** Training vectors indexed by feature (CSR), for nearest-example similarity. */
+  postingStart: Int32Array;
+  postingExample: Int32Array;
+  postingValue: Float64Array;
+  exampleLabel: Int32Array;
+}
+
+/**
+ * Trains in a few tens of milliseconds from the intent examples and classifies a message
+ * in well under a millisecond, so the router can retrain whenever the intents change.
+ *
+ * @example
+ * const classifier = IntentClassifier.train(loadIntents('intents'));
+ * classifier.classify('quen mat khau dich vu cong'); // { intent: 'procedure_question', … }
+ */
+export class IntentClassifier {
+  /** Intent names in the order they were given (index = class id). */
+  readonly intentNames: readonly string[];
+  readonly options: Readonly<IntentClassifierOptions>;
+  private readonly model: TrainedModel;
+  private readonly buffer = new FeatureBuffer();
+
+  private constructor(model: TrainedModel) {
+    this.model = model;
+    this.intentNames = model.intentNames;
+    this.options = model.options;
+  }
+
+  /**
+   * Builds the vocabulary, IDF, logistic-regression weights and the nearest-example index
+   * from the intents' examples. Deterministic for the same input and options. Throws when
+   * names repeat or fewer than two intents have examples (there would be nothing to decide).
+   */
+  static train(intents: readonly TrainingIntent[], options: Partial<IntentClassifierOptions> = {}): IntentClassifier {
+    const opts: IntentClassifierOptions = { ...DEFAULT_CLASSIFIER_OPTIONS, ...options };
+    const intentNames = intents.map((i) => i.name);
+    if (new Set(intentNames).size !== intentNames.length) {
+      throw new Error('IntentClassifier.train: intent names must be unique');
+    }
+    if (intents.filter((i) => i.examples.length > 0).length < 2) {
+      throw new Error('IntentClassifier.train: at least two intents with examples are needed');
+    }
+    const familyWeights = [opts.wordWeight, opts.bigramWeight, opts.charWeight];
+
+    // 1. Features of every example as CSR rows of (vocabulary index, sublinear tf).
+    const vocabulary = new HashIndex();
+    const family: number[] = [];
+    const df: number[] = [];
+    const scratch: number[] = [];
+    const touched: number[] = [];
+    const rowIndex: number[] = [];
+    const rowValue: number[] = [];
+    const rowStart: number[] = [0];
+    const labels: number[] = [];
+    const buffer = new FeatureBuffer();
+    intents.forEach((intent, k) => {
+      for (const example of intent.examples) {
+        buffer.extract(example, opts);
+        touched.length = 0;
+        for (let i = 0; i < buffer.length; i++) {
+          const hash = buffer.hashes[i] ?? 0;
+          const index = vocabulary.getOrAdd(hash);
+          if (index === family.length) {
+            family.push(buffer.families[i] ?? FAMILY_CHAR);
+            df.push(0);
+            scratch.push(0);
+          }
+          if (scratch[index] === 0) touched.push(index);
+          scratch[index] = (scratch[index] ?? 0) + 1;
+        }
+        for (const index of touched) {
+          rowIndex.push(index);
+          rowValue.push(1 + Math.log(scratch[index] ?? 1));
+          df[index] = (df[index] ?? 0) + 1;
+          scratch[index] = 0;
+        }
+        rowStart.push(rowIndex.length);
+        labels.push(k);
+      }
+    });
+    const n = labels.length;
+    const V = family.length;
+    const K = intentNames.length;
+
+    // 2. TF-IDF weights, rows L2-normalised.
+    const featureWeight = new Float64Array(V);
+    let maxIdf = 1;
+    for (let f = 0; f < V; f++) {
+      const idf = Math.log((1 + n) / (1 + (df[f] ?? 0))) + 1;
+      if (idf > maxIdf) maxIdf = idf;
+      featureWeight[f] = (familyWeights[family[f] ?? FAMILY_CHAR] ?? 1) * idf;
+    }
+    const unseenWeight = Float64Array.from(familyWeights, (w) => w * maxIdf);
+    const indices = Int32Array.from(rowIndex);
+    const values = Float64Array.from(rowValue);
+    const starts = Int32Array.from(rowStart);
+    for (let e = 0; e < n; e++) {
+      const from = starts[e] ?? 0;
+      const to = starts[e + 1] ?? 0;
+      let norm = 0;
+      for (let t = from; t < to; t++) {
+        const v = (values[t] ?? 0) * (featureWeight[indices[t] ?? 0] ?? 0);
+        values[t] = v;
+        norm += v * v;
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (let t = from; t < to; t++) values[t] = (values[t] ?? 0) / norm;
+    }
+
+    // 3. Multinomial logistic regression by SGD: fixed epochs, seeded shuffle, lazy L2.
+    const weights = new Float64Array(V * K);
+    const bias = new Float64Array(K);
+    let scale = 1;
+    const random = mulberry32(opts.seed);
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const probs = new Float64Array(K);
+    const totalSteps = Math.max(opts.epochs * n, 1);
+    let step = 0;
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        const tmp = order[i] ?? 0;
+        order[i] = order[j] ?? 0;
+        order[j] = tmp;
+      }
+      for (let o = 0; o < n; o++) {
+        const e = order[o] ?? 0;
+        const lr = opts.learningRate * (1 - (0.9 * step) / totalSteps);
+        step++;
+        const from = starts[e] ?? 0;
+        const to = starts[e + 1] ?? 0;
+        const label = labels[e] ?? 0;
+        for (let k = 0; k < K; k++) probs[k] = bias[k] ?? 0;
+        for (let t = from; t < to; t++) {
+          const base = (indices[t] ?? 0) * K;
+          const x = (values[t] ?? 0) * scale;
+          for (let k = 0; k < K; k++) probs[k] = (probs[k] ?? 0) + x * (weights[base + k] ?? 0);
+        }
+        softmaxInPlace(probs);
+        scale *= 1 - lr * opts.l2;
+        if ((probs[label] ?? 0) >= opts.skipAbove) continue;
+        probs[label] = (probs[label] ?? 0) - 1; // now the gradient of the loss w.r.t. the logits
+        const stepSize = lr / scale;
+        for (let t = from; t < to; t++) {
+          const base = (indices[t] ?? 0) * K;
+          const x = (values[t] ?? 0) * stepSize;
+          for (let k = 0; k < K; k++) weights[base + k] = (weights[base + k] ?? 0) - x * (probs[k] ?? 0);
+        }
+        for (let k = 0; k < K; k++) bias[k] = (bias[k] ?? 0) - lr * (probs[k] ?? 0);
+        if (scale < 1e-6) {
+          for (let w = 0; w < weights.length; w++) weights[w] = (weights[w] ?? 0) * scale;
+          scale = 1;
+        }
+      }
+    }
+
+    // 4. The same rows indexed by feature, for nearest-example similarity.
+    const postingStart = new Int32Array(V + 1);
+    for (const f of indices) postingStart[f + 1] = (postingStart[f + 1] ?? 0) + 1;
+    for (let f = 0; f < V; f++) postingStart[f + 1] = (postingStart[f + 1] ?? 0) + (postingStart[f] ?? 0);
+    const fill = postingStart.slice(0, V);
+    const postingExample = new Int32Array(indices.length);
+    const postingValue = new Float64Array(indices.length);
+    for (let e = 0; e < n; e++) {
+      const to = starts[e + 1] ?? 0;
+      for (let t = starts[e] ?? 0; t < to; t++) {
+        const f = indices[t] ?? 0;
+        const at = fill[f] ?? 0;
+        postingExample[at] = e;
+        postingValue[at] = values[t] ?? 0;
+        fill[f] = at + 1;
+      }
+    }
+
+    return new IntentClassifier({
+      intentNames,
+      options: opts,
+      vocabulary,
+      featureWeight,
+      unseenWeight,
+      weights,
+      weightScale: scale,
+      bias,
+      postingStart,
+      postingExample,
+      postingValue,
+      exampleLabel: Int32Array.from(labels),
+    });
+  }
+
+  /**
+   * Ranks every intent for one message. Empty or unfamiliar text gets a confidence near
+   * 0; callers compare `confidence` with their own threshold before trusting `intent`.
+   */
+  classify(text: string): IntentPrediction {
+    const m = this.model;
+    const K = m.intentNames.length;
+    const query = this.vectorize(text);
+    const probs = new Float64Array(K);
+    for (let k = 0; k < K; k++) probs[k] = m.bias[k] ?? 0;
+    for (let t = 0; t < query.indices.length; t++) {
+      const base = (query.indices[t] ?? 0) * K;
+      const x = (query.modelValues[t] ?? 0) * m.weightScale;
+      for (let k = 0; k < K; k++) probs[k] = (probs[k] ?? 0) + x * (m.weights[base + k] ?? 0);
+    }
+    softmaxInPlace(probs);
+    const best = this.bestSimilarityPerIntent(query);
+    let nearest = 0;
+    for (const s of best) if (s > nearest) nearest = s;
+    const alpha = m.options.knnWeight;
+    if (alpha > 0) {
+      const vote = Float64Array.from(best, (s) => s / m.options.knnTemperature);
+      softmaxInPlace(vote);
+      for (let k = 0; k < K; k++) probs[k] = (1 - alpha) * (probs[k] ?? 0) + alpha * (vote[k] ?? 0);
+    }
+    const coverage = this.coverage(nearest);
+    const ranking: IntentScore[] = m.intentNames.map((intent, k) => ({ intent, score: (probs[k] ?? 0) * coverage }));
+    ranking.sort((a, b) => b.score - a.score); // stable: ties keep declaration order
+    const top = ranking[0] as IntentScore;
+    return { intent: top.intent, confidence: top.score, ranking };
+  }
+
+  /** Cosine similarity between a message and its nearest training example (0–1). */
+  nearestSimilarity(text: string): number {
+    let nearest = 0;
+    for (const s of this.bestSimilarityPerIntent(this.vectorize(text))) if (s > nearest) nearest = s;
+    return nearest;
+  }
+
+  private vectorize(text: string): QueryVector {
+    const m = this.model;
+    const buffer = this.buffer;
+    buffer.extract(text, m.options);
+    const counts = new Map<number, number>();
+    const unseen = new Map<number, { count: number; family: number }>();
+    for (let i = 0; i < buffer.length; i++) {
+      const hash = buffer.hashes[i] ?? 0;
+      const index = m.vocabulary.get(hash);
+      if (index >= 0) counts.set(index, (counts.get(index) ?? 0) + 1);
+      else {
+        const entry = unseen.get(hash);
+        if (entry) entry.count++;
+        else unseen.set(hash, { count: 1, family: buffer.families[i] ?? FAMILY_CHAR });
+      }
+    }
+    const indices = new Int32Array(counts.size);
+    const modelValues = new Float64Array(counts.size);
+    const similarityValues = new Float64Array(counts.size);
+    let knownNorm = 0;
+    let t = 0;
+    for (const [index, count] of counts) {
+      const v = (1 + Math.log(count)) * (m.featureWeight[index] ?? 0);
+      indices[t] = index;
+      modelValues[t] = v;
+      knownNorm += v * v;
+      t++;
+    }
+    let unseenNorm = 0;
+    for (const { count, family } of unseen.values()) {
+      const v = (1 + Math.log(count)) * (m.unseenWeight[family] ?? 0);
+      unseenNorm += v * v;
+    }
+    const fullNorm = Math.sqrt(knownNorm + unseenNorm) || 1;
+    knownNorm = Math.sqrt(knownNorm) || 1;
+    for (let i = 0; i < t; i++) {
+      similarityValues[i] = (modelValues[i] ?? 0) / fullNorm;
+      modelValues[i] = (modelValues[i] ?? 0) / knownNorm;
+    }
+    return { indices, modelValues, similarityValues };
+  }
+
+  /** Best cosine similarity to any training example of each intent. */
+  private bestSimilarityPerIntent(query: QueryVector): Float64Array {
+    const m = this.model;
+    const sims = new Float64Array(m.exampleLabel.length);
+    for (let t = 0; t < query.indices.length; t++) {
+      const f = query.indices[t] ?? 0;
+      const x = query.similarityValues[t] ?? 0;
+      const end = m.postingStart[f + 1] ?? 0;
+      for (let p = m.postingStart[f] ?? 0; p < end; p++) {
+        const e = m.postingExample[p] ?? 0;
+        sims[e] = (sims[e] ?? 0) + x * (m.postingValue[p] ?? 0);
+      }
+    }
+    const best = new Float64Array(m.intentNames.length);
+    for (let e = 0; e < sims.length; e++) {
+      const k = m.exampleLabel[e] ?? 0;
+      if ((sims[e] ?? 0) > (best[k] ?? 0)) best[k] = sims[e] ?? 0;
+    }
+    return best;
+  }
+
+  private coverage(similarity: number): number {
+    const { coverageLow: low, coverageHigh: high } = this.model.options;
+    if (similarity >= high) return 1;
+    if (similarity <= low) return 0;
+    return (similarity - low) / (high - low);
+  }
+}
