@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus, type CorpusSources } from './corpus.ts';
 import { ONNX_IR_VERSION, ONNX_OPSET, embeddingLookupModel, writeOnnxModel } from './onnx-writer.ts';
+import { SYLLABLE_PATTERN } from './syllables.ts';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer-json.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainStaticEmbeddings, type TrainOptions, type TrainedModel } from './train.ts';
 
@@ -65,7 +66,7 @@ function readme(model: TrainedModel, corpusHash: string, files: string[], trainO
 
 A Model2Vec-style static embedding model built by this project from text it ships: a
 sentence vector is the **mean of its syllables' vectors** (then L2-normalised). No network,
-no GPU, a few milliseconds per query. It exists because no pretrained multilingual model can
+no GPU, well under a millisecond per query. It exists because no pretrained multilingual model can
 be downloaded in the deployment environment; any transformers.js model folder (e.g.
 multilingual-e5-small) can replace it through \`EMBEDDING_MODEL_DIR\`.
 
@@ -73,7 +74,7 @@ multilingual-e5-small) can replace it through \`EMBEDDING_MODEL_DIR\`.
 
 - \`config.json\` — \`model_type: bert\` so \`AutoModel\` / \`pipeline('feature-extraction')\` accept it.
 - \`tokenizer.json\` — WordLevel vocabulary, NFC + Lowercase normalizer, Split pre-tokenizer on
-  \`[\\p{L}\\p{M}\\p{N}]+\` (Vietnamese syllables, numbers). Both tone placements (hòa/hoà) map to one id.
+  \`${SYLLABLE_PATTERN}\` (Vietnamese syllables, numbers). Both tone placements (hòa/hoà) map to one id.
 - \`tokenizer_config.json\` — names \`[PAD]\` (id 0) and \`[UNK]\` (id 1); their vectors are zero.
 - \`onnx/model.onnx\` — one \`Gather\` of a ${model.vocab.tokens.length}×${model.dim} float32 matrix by
   \`input_ids\` → \`last_hidden_state\` [batch, seq, ${model.dim}] (opset ${ONNX_OPSET}, IR ${ONNX_IR_VERSION}).

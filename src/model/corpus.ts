@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { canonicalSyllable, syllablesOf } from './syllables.ts';
+import { canonicalSyllable, foldSyllable, syllablesOf } from './syllables.ts';
 
 /** One thesaurus entry, already split into canonical syllables. */
 export interface ThesaurusPair {
@@ -125,6 +125,16 @@ export function parseIntentExamples(text: string): string[] {
   return out;
 }
 
+/**
+ * True for a phrase of two or more syllables with no diacritic anywhere ("ty le truc tuyen").
+ * Such intent examples are left out of training: their syllables would form a cluster of
+ * their own, away from the accented words they stand for; the folded spellings added after
+ * training cover them instead.
+ */
+export function isTypedWithoutDiacritics(syllables: string[]): boolean {
+  return syllables.length >= 2 && syllables.every((s) => foldSyllable(s) === s);
+}
+
 function listFiles(dir: string, exts: string[]): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   return readdirSync(dir)
@@ -162,7 +172,7 @@ export function loadCorpus(src: CorpusSources): TrainingCorpus {
     try {
       for (const ex of parseIntentExamples(bytes.toString('utf8'))) {
         const syl = syllablesOf(ex).map(canonicalSyllable);
-        if (syl.length > 0) sentences.push(syl);
+        if (syl.length > 0 && !isTypedWithoutDiacritics(syl)) sentences.push(syl);
       }
     } catch {
       // An intent file mid-edit must not break the model build; its bytes are still hashed.

@@ -76,17 +76,28 @@ function indexOfSequence(haystack: string[], needle: string[], from: number): nu
   return -1;
 }
 
-function replaceSequence(sentence: string[], from: string[], to: string[]): string[] {
+/**
+ * Replaces every occurrence of `from` by `to` and crops the result to the replaced span(s)
+ * ± `margin` syllables: augmentation only needs the variant's own contexts, and whole
+ * copied sentences would inflate every other word's counts.
+ */
+function replaceSequence(sentence: string[], from: string[], to: string[], margin: number): string[] {
   const out: string[] = [];
+  let first = -1;
+  let last = -1;
   let i = 0;
   while (i < sentence.length) {
     const at = indexOfSequence(sentence, from, i);
     if (at < 0) break;
-    out.push(...sentence.slice(i, at), ...to);
+    out.push(...sentence.slice(i, at));
+    if (first < 0) first = out.length;
+    out.push(...to);
+    last = out.length;
     i = at + from.length;
   }
   out.push(...sentence.slice(i));
-  return out;
+  if (first < 0) return out;
+  return out.slice(Math.max(0, first - margin), last + margin);
 }
 
 /**
@@ -97,6 +108,7 @@ export function augmentWithThesaurus(
   sentences: string[][],
   thesaurus: ThesaurusPair[],
   cap: number,
+  margin: number,
   rng: SeededRandom,
 ): string[][] {
   const out: string[][] = [];
@@ -111,10 +123,10 @@ export function augmentWithThesaurus(
     const canonHits = withSeq(pair.canonical);
     for (const variant of pair.variants) {
       for (const i of rng.shuffle([...canonHits]).slice(0, cap)) {
-        out.push(replaceSequence(sentences[i] as string[], pair.canonical, variant));
+        out.push(replaceSequence(sentences[i] as string[], pair.canonical, variant, margin));
       }
       for (const i of rng.shuffle(withSeq(variant)).slice(0, cap)) {
-        out.push(replaceSequence(sentences[i] as string[], variant, pair.canonical));
+        out.push(replaceSequence(sentences[i] as string[], variant, pair.canonical, margin));
       }
       // A variant never seen in the corpus still gets one context: its canonical phrase.
       out.push([...variant, ...pair.canonical]);
@@ -142,7 +154,7 @@ function normalizeRow(m: Float64Array, row: number, dim: number): void {
 export function trainStaticEmbeddings(corpus: TrainingCorpus, options: Partial<TrainOptions> = {}): TrainedModel {
   const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const rng = new SeededRandom(o.seed);
-  const augmented = augmentWithThesaurus(corpus.sentences, corpus.thesaurus, o.augmentCap, rng);
+  const augmented = augmentWithThesaurus(corpus.sentences, corpus.thesaurus, o.augmentCap, o.window, rng);
   const sentences = [...corpus.sentences, ...augmented];
 
   // 1. Vocabulary of trained syllables.
@@ -154,8 +166,11 @@ export function trainStaticEmbeddings(corpus: TrainingCorpus, options: Partial<T
   const rowOf = new Map<string, number>();
   trained.forEach((t, i) => rowOf.set(t, i));
   const n = trained.length;
+  // Word probabilities (for SIF and centring) come from the real corpus, not the augmentation;
+  // a syllable seen only in augmented text counts as seen once.
   let totalTokens = 0;
-  for (const t of trained) totalTokens += counts.get(t) ?? 0;
+  for (const t of trained) totalTokens += Math.max(1, corpusCounts.get(t) ?? 0);
+  const probability = (t: string): number => Math.max(1, corpusCounts.get(t) ?? 0) / totalTokens;
 
   // 2. Windowed co-occurrence, 1/distance weighted, symmetric.
   const cooc: Array<Map<number, number>> = Array.from({ length: n }, () => new Map<number, number>());
@@ -216,13 +231,13 @@ export function trainStaticEmbeddings(corpus: TrainingCorpus, options: Partial<T
   // 5. Remove the frequency-weighted common direction, renormalise, weight by SIF.
   const mean = new Float64Array(dim);
   for (let i = 0; i < n; i++) {
-    const p = (counts.get(trained[i] as string) ?? 0) / totalTokens;
+    const p = probability(trained[i] as string);
     for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) + p * (vec[i * dim + j] as number);
   }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < dim; j++) vec[i * dim + j] = (vec[i * dim + j] as number) - (mean[j] as number);
     normalizeRow(vec, i, dim);
-    const p = (counts.get(trained[i] as string) ?? 0) / totalTokens;
+    const p = probability(trained[i] as string);
     const sif = o.sifA / (o.sifA + p);
     for (let j = 0; j < dim; j++) vec[i * dim + j] = (vec[i * dim + j] as number) * sif;
   }
@@ -282,7 +297,7 @@ export function trainStaticEmbeddings(corpus: TrainingCorpus, options: Partial<T
     const acc = new Float64Array(dim);
     let wsum = 0;
     for (const t of group) {
-      const w = Math.max(1, counts.get(t) ?? 0) ** o.foldCountPower * (t === f ? o.foldSelfBoost : 1);
+      const w = Math.max(1, corpusCounts.get(t) ?? 0) ** o.foldCountPower * (t === f ? o.foldSelfBoost : 1);
       const v = vectors.get(t) as Float64Array;
       for (let j = 0; j < dim; j++) acc[j] = (acc[j] as number) + w * (v[j] as number);
       wsum += w;
