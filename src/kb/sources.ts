@@ -157,11 +157,11 @@ function readYamlEntries(dir: string, problems: SourceProblem[]): DocumentMeta[]
       return;
     }
     const file = isRecord(entry) && typeof entry['file'] === 'string' ? entry['file'] : `${SOURCES_FILE}#${index + 1}`;
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(mục)'}: ${issue.message}`).join('; ');
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(entry)'))].join(', ');
     problems.push({
       file,
       level: 'error',
-      message: `Mục thứ ${index + 1} trong ${SOURCES_FILE} không hợp lệ (${detail}) / Entry ${index + 1} of ${SOURCES_FILE} is invalid (${detail}).`,
+      message: `Mục thứ ${index + 1} ("${file}") trong ${SOURCES_FILE} thiếu hoặc sai trường: ${fields} / Entry ${index + 1} ("${file}") of ${SOURCES_FILE} has missing or invalid fields: ${fields}.`,
     });
   });
   return out;

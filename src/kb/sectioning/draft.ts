@@ -29,5 +29,5 @@ export function appendSentence(text: string, piece: string): string {
 
 /** Ends text with a period unless it already ends with punctuation. */
 export function finishSentence(text: string): string {
-  return /[.!?…:;)”"]$/u.test(text) || text.length === 0 ? text : `${text}.`;
+  return /[.!?…:;]["”]?$/u.test(text) || text.length === 0 ? text : `${text}.`;
 }

@@ -288,7 +288,7 @@ function buildChunks(entries: Entry[], columns: Columns, context: TableContext):
     let text = renderRow(entry.cells, columns, context.unit);
     let lineEnd = entry.lineEnd;
     for (const subRow of entry.subRows) {
-      text = `${text} ${renderRow(subRow.cells, columns, context.unit)}`;
+      text = appendSentence(text, renderRow(subRow.cells, columns, context.unit));
       lineEnd = Math.max(lineEnd, subRow.lineEnd);
     }
     drafts.push({ sectionPath: path, text, lineStart: entry.lineStart, lineEnd, kind: 'table_row' });

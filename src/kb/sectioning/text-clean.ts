@@ -147,7 +147,7 @@ export function shortTitle(text: string, max = MAX_TITLE_CHARS): string {
   const t = text.trim().replace(/[\s:;,.]+$/u, '');
   if (t.length <= max) return t;
   const colon = t.indexOf(':');
-  if (colon >= 15 && colon <= max) return t.slice(0, colon).trim();
+  if (colon >= 15 && colon <= max * 1.25) return t.slice(0, colon).trim();
   const cut = t.slice(0, max);
   const space = cut.lastIndexOf(' ');
   return `${(space > 40 ? cut.slice(0, space) : cut).replace(/[\s,;:–-]+$/u, '')}…`;
