@@ -1,7 +1,9 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { OnnxDataType, embeddingLookupModel, writeOnnxModel } from '../../src/model/onnx-writer.ts';
+import { tokenizerConfigJson, tokenizerJson } from '../../src/model/tokenizer-json.ts';
 import { EmbeddingModelError, HashingEmbeddings, LocalEmbeddings, poolHiddenStates } from '../../src/retrieval/embeddings.ts';
 
 const MODEL_DIR = resolve('models/bg-static-vi');
@@ -108,6 +110,44 @@ describe('LocalEmbeddings with the shipped bg-static-vi model', () => {
     const v = await emb.embedQuery('qwzx ?!');
     expect(v).toHaveLength(256);
     expect(v.every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe('LocalEmbeddings with a BERT/e5-shaped model folder', () => {
+  // Same layout as Xenova/multilingual-e5-small: the ONNX graph declares input_ids,
+  // attention_mask and token_type_ids; e5 wants "query: " / "passage: " prefixes.
+  const tokens = ['[PAD]', '[UNK]', 'query', 'passage', 'dữ', 'liệu'];
+  const dim = 4;
+  const matrix = Float32Array.from([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bg-e5-shaped-'));
+    mkdirSync(join(dir, 'onnx'));
+    const spec = embeddingLookupModel(matrix, tokens.length, dim);
+    spec.inputs.push(
+      { name: 'attention_mask', elemType: OnnxDataType.INT64, shape: ['batch_size', 'sequence_length'] },
+      { name: 'token_type_ids', elemType: OnnxDataType.INT64, shape: ['batch_size', 'sequence_length'] },
+    );
+    writeFileSync(join(dir, 'onnx', 'model.onnx'), writeOnnxModel(spec));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: dim }));
+    writeFileSync(join(dir, 'tokenizer.json'), tokenizerJson({ tokens, aliases: [] }, 512));
+    writeFileSync(join(dir, 'tokenizer_config.json'), tokenizerConfigJson(512));
+  });
+
+  test('feeds the extra inputs and applies query/passage prefixes', async () => {
+    const e5 = await LocalEmbeddings.load({ modelDir: dir, queryPrefix: 'query: ', passagePrefix: 'passage: ' });
+    expect(e5.dimensions).toBe(dim);
+    const q = await e5.embedQuery('dữ liệu');
+    const [p] = await e5.embedDocuments(['dữ liệu']);
+    const third = 1 / Math.sqrt(3);
+    [third, 0, third, third].forEach((x, i) => expect(q[i]).toBeCloseTo(x, 6));
+    [0, third, third, third].forEach((x, i) => expect(p?.[i]).toBeCloseTo(x, 6));
+  });
+
+  test('cls pooling takes the first token', async () => {
+    const cls = await LocalEmbeddings.load({ modelDir: dir, pooling: 'cls', queryPrefix: 'query: ' });
+    expect(await cls.embedQuery('dữ liệu')).toEqual([1, 0, 0, 0]);
   });
 });
 
