@@ -146,7 +146,7 @@ describe('tab-separated tables', () => {
         '2 Hệ thống phần mềm. Thời gian thực hiện: 2023. Dự kiến tổng kinh phí: 200 triệu đồng (2023: 200). Đơn vị chủ trì: Ban Tổ chức. a) Phần mềm cán bộ quản lý theo phân cấp. Thời gian thực hiện: 2023. Dự kiến tổng kinh phí: 50 triệu đồng (2023: 50).',
       ],
       ['table_row', 'Phụ lục 1: Danh mục nhiệm vụ › II. Đào tạo', 'Lớp tập huấn. Thời gian thực hiện: 2022. Dự kiến tổng kinh phí: 10 triệu đồng (2022: 10). Đơn vị chủ trì: Tỉnh ủy.'],
-      ['heading', 'Phụ lục 1: Danh mục nhiệm vụ', 'Tổng cộng. Dự kiến tổng kinh phí: 2022: 110; 2023: 200 (triệu đồng).'],
+      ['heading', 'Phụ lục 1: Danh mục nhiệm vụ', 'Tổng cộng. Lộ trình thực hiện/ Kinh phí: 2022: 110; 2023: 200 (triệu đồng).'],
       ['paragraph', 'Phụ lục 1: Danh mục nhiệm vụ', 'Bảng chữ: Ba trăm mười triệu đồng'],
     ]);
     const parent = chunks.find((c) => c.text.startsWith('2 Hệ thống'));

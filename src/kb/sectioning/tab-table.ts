@@ -145,7 +145,7 @@ export function renderRow(cells: string[], columns: Columns, unit: string | unde
     text = appendSentence(text, `${label}: ${shown}`);
   });
   if (!yearsShown && years.length > 0) {
-    const label = columns.moneyCol !== undefined ? columns.labels[columns.moneyCol] ?? 'Kinh phí' : columns.yearsLabel ?? 'Theo năm';
+    const label = columns.yearsLabel ?? (columns.moneyCol !== undefined ? columns.labels[columns.moneyCol] : undefined) ?? 'Theo năm';
     text = appendSentence(text, `${label}: ${years.join('; ')}${unit ? ` (${unit})` : ''}`);
   }
   return finishSentence(text);
