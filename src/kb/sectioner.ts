@@ -57,6 +57,7 @@ interface Block {
 
 const CONNECTIVE_END = /(?:^|\s)(và|của|trên|về|cho|với|các|trong|để|theo|tại|đến|từ|những|hoặc|là)$/iu;
 const RECIPIENTS = /^Nơi nhận\b/iu;
+const CLOSING = /^Trên đây là\s/u;
 const ATTACHMENT_NOTE = /^\(?\s*(?:ban hành\s+)?kèm theo\s+(?:kế hoạch|đề án|nghị quyết|quyết định|công văn)/iu;
 const UNIT_LINE = /^ĐVT\s*:\s*(.+)$/iu;
 const DOC_NUMBER_LINE = /^Số\s*:/u;
@@ -271,6 +272,8 @@ class Sectioner {
     if (joined.length === 0) return;
 
     if (!marker) {
+      // "Trên đây là Kế hoạch…" closes the whole document, not its last section.
+      if (CLOSING.test(joined)) this.closeTo((s) => s.rank !== 0);
       this.emit(joined, 'paragraph', first.no, last.no);
       return;
     }

@@ -23,7 +23,8 @@ export interface TableContext {
   unit?: string;
 }
 
-interface Columns {
+/** Column layout of a table, read from its header line(s). */
+export interface Columns {
   /** Display names of each column, after the header's second line is merged in. */
   labels: string[];
   /** Indexes of year columns (2022…2025), reported inside the money column. */
