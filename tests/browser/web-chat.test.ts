@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)('web chat page (needs /usr/bin/chromium)', () => {
 
     await page.evaluate(() => {
       const chat = document.getElementById('chat-scroll');
-      if (chat) chat.scrollTop = chat.scrollHeight;
+      chat?.scrollTo({ top: chat.scrollHeight, behavior: 'instant' });
     });
     await page.screenshot({ path: process.env.WEB_CHAT_SCREENSHOT ?? '/tmp/web-chat.png', fullPage: false });
   });
