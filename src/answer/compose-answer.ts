@@ -58,7 +58,7 @@ export function citationLine(ref: SourceRef): string {
 /** Splits a chunk into sentences / labelled fields, keeping their order. */
 export function splitSentences(text: string): string[] {
   return text
-    .split(/(?<=[.;:!?])\s+(?=[\p{Lu}\d(“"•-])|\n+/u)
+    .split(/(?<=[.:!?])\s+(?=[\p{Lu}\d(“"•-])|(?<=;)\s+|\n+/u)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
@@ -128,10 +128,14 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
   }
   const budget = options.maxChars;
 
+  // A list is what was asked for when the question names the section itself ("các chỉ tiêu
+  // kinh tế số" → heading "b) Phát triển kinh tế số") and several of its items match.
   const listItems = hits
     .slice(0, 8)
-    .filter((h) => sameSection(h, top) && h.chunk.kind !== 'heading' && h.coverage >= top.coverage * 0.6 && h.score >= top.score * 0.5);
-  if (listItems.length >= 2 && (top.chunk.kind === 'bullet' || top.chunk.kind === 'table_row')) {
+    .filter((h) => sameSection(h, top) && h.chunk.kind !== 'heading' && h.coverage >= top.coverage * 0.8 && h.score >= top.score * 0.6);
+  const heading = top.chunk.sectionPath.at(-1) ?? '';
+  const headingCoverage = overlap(heading, keywords);
+  if (listItems.length >= 2 && headingCoverage >= 0.4 && (top.chunk.kind === 'bullet' || top.chunk.kind === 'table_row')) {
     const ordered = [...listItems].sort((a, b) => a.chunk.lineStart - b.chunk.lineStart);
     const per = Math.max(160, Math.floor(budget / ordered.length));
     const lines: string[] = [];

@@ -13,6 +13,7 @@ import type { ConversationRepository } from '../storage/conversation-repository.
 import { normalizeText } from '../nlu/vietnamese.ts';
 import { confidenceOf } from '../answer/compose-answer.ts';
 import type { MenuCatalog } from '../handlers/menu.ts';
+import type { Chunk } from '../kb/types.ts';
 
 export interface IntentPrediction {
   intent: string;
@@ -67,6 +68,17 @@ const SOCIAL_MIN_CONFIDENCE = 0.5;
 /** Declining needs a confident classifier and weak evidence in the documents. */
 const DECLINE_MIN_CONFIDENCE = 0.45;
 const DECLINE_MAX_RETRIEVAL = 0.75;
+
+/**
+ * Which passages hold the kind of fact an intent asks for: who leads a task, its budget and
+ * deadline sit in the appendix tables; targets are written with a percentage.
+ */
+const PERCENTAGE = /\d\s?%/;
+const PASSAGE_PREFERENCE: Partial<Record<IntentName, (chunk: Chunk) => number>> = {
+  lead_question: (c) => (c.kind === 'table_row' ? 1.6 : 1),
+  agency_tasks_question: (c) => (c.kind === 'table_row' ? 1.6 : 1),
+  target_question: (c) => (PERCENTAGE.test(c.text) ? 1.4 : 1),
+};
 
 export class Dialogue {
   constructor(
@@ -132,7 +144,7 @@ export class Dialogue {
       return this.handlers[predicted]({ ...base, text, prediction });
     }
 
-    const hits = await this.services.kb.search(text, { limit: 8 });
+    const hits = await this.services.kb.search(text, { limit: 8, boost: PASSAGE_PREFERENCE[predicted] });
     const retrievalConfidence = confidenceOf(hits);
     const ctx: TurnContext = { ...base, text, prediction, hits, retrievalConfidence };
     if (predicted === 'out_of_scope' && prediction.confidence >= DECLINE_MIN_CONFIDENCE && retrievalConfidence < DECLINE_MAX_RETRIEVAL) {

@@ -12,8 +12,23 @@ export function knowledgeAnswer(intent: string): Handler {
     const { kb, config } = ctx.services;
     const answer = composeAnswer(ctx.hits, kb.keywords(ctx.text), config.answer);
     if (!answer.found) return notFound(ctx, intent, answer.confidence);
-    return { messages: [{ type: 'text', text: answer.text }], intent, sources: answer.sources, confidence: answer.confidence };
+    const messages: Reply['messages'] = [{ type: 'text', text: answer.text }];
+    if (intent === 'procedure_question') messages.push(onlineServiceMessage(ctx));
+    return { messages, intent, sources: answer.sources, confidence: answer.confidence };
   };
+}
+
+/** Where to do a procedure online: the official portals from configuration. */
+function onlineServiceMessage(ctx: TurnContext): Reply['messages'][number] {
+  const { portalUrl, provincePortalUrl } = ctx.services.config.officialChannel;
+  return buttonsMessage(
+    `Để nộp hồ sơ, tra cứu thủ tục và thanh toán trực tuyến, anh/chị dùng Cổng Dịch vụ công quốc gia (${portalUrl}) hoặc Cổng Dịch vụ công tỉnh (${provincePortalUrl}); cần hỗ trợ trực tiếp, anh/chị đến Bộ phận một cửa nơi gần nhất ạ.`,
+    [
+      { kind: 'url', title: 'Cổng Dịch vụ công quốc gia', url: portalUrl },
+      { kind: 'url', title: 'Cổng Dịch vụ công tỉnh', url: provincePortalUrl },
+    ],
+    false,
+  );
 }
 
 /**

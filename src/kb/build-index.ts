@@ -15,7 +15,7 @@ import { sectionDocument } from './sectioner.ts';
 import type { Chunk, DocumentMeta, LoadedDocument } from './types.ts';
 
 /** Bump when chunking or index layout changes, so old indexes are rebuilt. */
-export const INDEX_FORMAT_VERSION = 'kb-4';
+export const INDEX_FORMAT_VERSION = 'kb-5';
 
 /** What the index needs from an embedding model. */
 export interface PassageEmbedder {
@@ -60,7 +60,6 @@ export function documentFactsChunk(meta: DocumentMeta): Chunk {
     `Cơ quan ban hành: ${meta.issuer}${meta.signer ? ` (người ký: ${meta.signer})` : ''}.`,
     `Ngày ban hành: ${meta.date}.`,
     meta.period ? `Thời kỳ, giai đoạn: ${meta.period}.` : '',
-    meta.aliases.length ? `Tên gọi khác: ${meta.aliases.join('; ')}.` : '',
   ];
   return {
     id: `${meta.id}:meta`,

@@ -38,6 +38,17 @@ export interface SearchOptions {
   docIds?: readonly string[];
   /** Turn off one side, e.g. for the lexical-only baseline. */
   mode?: 'hybrid' | 'lexical' | 'vector';
+  /**
+   * Multiplies a chunk's fused score: the dialogue prefers the kind of passage that holds
+   * the kind of fact asked for (table rows hold who leads a task; targets carry a "%").
+   */
+  boost?: (chunk: Chunk) => number;
+}
+
+/** A document a question names, and the words that named it. */
+export interface NamedDocument {
+  docId: string;
+  alias: string;
 }
 
 /** Rows as stored by the index builder. */
@@ -117,12 +128,26 @@ export class KnowledgeBase {
     return this.vectors !== undefined;
   }
 
-  /** Documents a question names by number or alias ("Đề án 10", "KH CĐS 2024"). */
-  documentsNamedIn(query: string): string[] {
-    const q = ' ' + foldDiacritics(query).replace(/[^\p{L}\p{N}/&.-]+/gu, ' ').trim() + ' ';
-    const found = new Set<string>();
-    for (const { folded, docId } of this.aliasIndex) if (q.includes(' ' + folded + ' ') || q.includes(' ' + folded)) found.add(docId);
-    return [...found];
+  /** Documents a question names by number or alias ("Đề án 10", "KH CĐS 2024"), longest alias first. */
+  documentsNamedIn(query: string): NamedDocument[] {
+    const q = ' ' + foldQuery(query) + ' ';
+    const found = new Map<string, NamedDocument>();
+    for (const { folded, docId } of [...this.aliasIndex].sort((a, b) => b.folded.length - a.folded.length)) {
+      if (!found.has(docId) && q.includes(' ' + folded + ' ')) found.set(docId, { docId, alias: folded });
+    }
+    return [...found.values()];
+  }
+
+  /**
+   * The question without the words that name a document, so "Công an tỉnh được giao gì
+   * trong kế hoạch chuyển đổi số 2024" searches for the task, within the named plan.
+   */
+  private withoutDocumentNames(query: string, named: readonly NamedDocument[]): string {
+    if (named.length === 0) return query;
+    let q = ' ' + foldQuery(query) + ' ';
+    for (const n of named) q = q.replace(' ' + n.alias + ' ', ' ');
+    const rest = q.trim();
+    return this.lexical.queryKeywords(rest).length >= 1 ? rest : query;
   }
 
   /** Topic syllables of a query (folded), for coverage and sentence picking. */
@@ -151,15 +176,17 @@ export class KnowledgeBase {
     const filter = allowed ? (i: number) => allowed.has(this.chunks[i]!.docId) : undefined;
     const pool = Math.max(50, limit * 4);
 
-    const lexicalHits = mode === 'vector' ? [] : this.lexical.search(query, pool, filter);
+    const namedDocs = this.documentsNamedIn(query);
+    const named = new Set(namedDocs.map((n) => n.docId));
+    const topic = this.withoutDocumentNames(query, namedDocs);
+    const lexicalHits = mode === 'vector' ? [] : this.lexical.search(topic, pool, filter);
     let vectorHits: Array<{ index: number; score: number }> = [];
     if (mode !== 'lexical' && this.vectors && this.embedder && this.weights.vectorWeight > 0) {
       const qv = await this.embedder.embedQuery(this.queryPrefix + query);
       vectorHits = this.vectors.search(qv, pool, filter);
     }
 
-    const named = new Set(this.documentsNamedIn(query));
-    const keywords = this.lexical.queryKeywords(query);
+    const keywords = this.lexical.queryKeywords(topic);
     const fused = new Map<number, SearchHit>();
     const entry = (index: number): SearchHit => {
       let hit = fused.get(index);
@@ -192,11 +219,19 @@ export class KnowledgeBase {
       e.vectorRank = rank + 1;
       e.score += vecW / (k + rank + 1);
     });
-    for (const hit of fused.values()) if (named.has(hit.chunk.docId)) hit.score *= 1.25;
+    for (const hit of fused.values()) {
+      if (named.has(hit.chunk.docId)) hit.score *= 1.5;
+      if (options.boost) hit.score *= options.boost(hit.chunk);
+    }
     return [...fused.values()]
       .sort((a, b) => b.score - a.score || a.chunk.id.localeCompare(b.chunk.id))
       .slice(0, limit);
   }
+}
+
+/** Folded, with punctuation other than what document numbers use turned into spaces. */
+function foldQuery(text: string): string {
+  return foldDiacritics(text).replace(/[^\p{L}\p{N}/&.-]+/gu, ' ').replace(/\s+/g, ' ').trim();
 }
 
 function sameSection(a: readonly string[], b: readonly string[]): boolean {

@@ -40,6 +40,14 @@ const QUERY_GLUE = new Set(
   ].map((w) => w.normalize('NFC')),
 );
 
+/** "70%" also means "phần trăm", so "bao nhiêu phần trăm" finds a target written as a number. */
+const PERCENT = /^\d+(?:[.,]\d+)?%$/;
+
+export function withPercentWords(tokens: readonly string[]): string[] {
+  if (!tokens.some((t) => PERCENT.test(t))) return [...tokens];
+  return tokens.flatMap((t) => (PERCENT.test(t) ? [t, 'phần', 'trăm'] : [t]));
+}
+
 export function termsOf(tokens: readonly string[], accented: boolean): Map<string, number> {
   const terms = new Map<string, number>();
   const add = (t: string, w: number) => terms.set(t, (terms.get(t) ?? 0) + w);
@@ -77,7 +85,7 @@ export class LexicalIndex {
     const docLengths = new Float64Array(texts.length);
     const foldedSets: Array<Set<string>> = [];
     texts.forEach((text, doc) => {
-      const tokens = analyzer(text, 'document');
+      const tokens = withPercentWords(analyzer(text, 'document'));
       docLengths[doc] = tokens.length;
       foldedSets.push(new Set(tokens.map((t) => foldDiacritics(t))));
       for (const [term, tf] of termsOf(tokens, true)) {
