@@ -13,6 +13,8 @@ export interface AnswerOptions {
   maxChars: number;
   /** Below this the answer is "not found". */
   minConfidence: number;
+  /** Whether several items of one section may be shown as a list (not for "who leads X?"). */
+  allowList?: boolean;
 }
 
 export interface ComposedAnswer {
@@ -24,6 +26,9 @@ export interface ComposedAnswer {
   /** Hits the answer used, best first. */
   used: SearchHit[];
 }
+
+/** What still reads well on a phone, citations included. */
+const MAX_TOTAL_CHARS = 1100;
 
 /** Labels the sectioner writes into table rows; the fields an official asks about. */
 const KEY_FIELD = /^(đơn vị|cơ quan) (chủ trì|phối hợp|theo dõi)|^thời gian|^dự kiến tổng kinh phí|^kinh phí|^tổng kinh phí|^sản phẩm|^lộ trình/i;
@@ -41,11 +46,21 @@ export function confidenceOf(hits: readonly SearchHit[]): number {
   return Math.max(0, Math.min(1, c));
 }
 
+/**
+ * A section path short enough for a phone: long headings cut at a word, and for deep
+ * paths the top heading (which appendix or part) plus the two nearest.
+ */
+export function shortSectionPath(path: readonly string[]): string {
+  const cut = (h: string) => truncateAtWord(h, 70);
+  const kept = path.length > 3 ? [path[0]!, ...path.slice(-2)] : [...path];
+  return formatSectionPath(kept.map(cut));
+}
+
 export function sourceRefOf(hit: SearchHit): SourceRef {
   return {
     doc: hit.doc.id,
     title: hit.doc.shortName,
-    section: formatSectionPath(hit.chunk.sectionPath),
+    section: shortSectionPath(hit.chunk.sectionPath),
     date: hit.doc.date,
     lines: `${hit.chunk.lineStart}-${hit.chunk.lineEnd}`,
   };
@@ -58,7 +73,7 @@ export function citationLine(ref: SourceRef): string {
 /** Splits a chunk into sentences / labelled fields, keeping their order. */
 export function splitSentences(text: string): string[] {
   return text
-    .split(/(?<=[.:!?])\s+(?=[\p{Lu}\d(“"•-])|(?<=;)\s+|\n+/u)
+    .split(/(?<=[.!?])\s+(?=[\p{Lu}\d(“"•-])|(?<=;)\s+|\n+/u)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
@@ -77,7 +92,9 @@ function overlap(sentence: string, keywords: readonly string[]): number {
 export function extractFromChunk(text: string, keywords: readonly string[], budget: number): string {
   if (text.length <= budget) return text;
   const sentences = splitSentences(text);
-  const chosen = new Set<number>([0]);
+  if (sentences.length === 1) return headAndTail(text, budget);
+  // The opening sentence says what the passage is about, unless it would crowd out the answer.
+  const chosen = new Set<number>(sentences[0]!.length <= budget * 0.4 ? [0] : []);
   sentences.forEach((s, i) => {
     if (KEY_FIELD.test(s)) chosen.add(i);
   });
@@ -98,6 +115,19 @@ export function extractFromChunk(text: string, keywords: readonly string[], budg
   return out;
 }
 
+/**
+ * One long unpunctuated block (a table row whose columns the PDF interleaved): its start
+ * names the task and its end holds the units, status and legal basis, so cut the middle.
+ */
+export function headAndTail(text: string, budget: number): string {
+  if (text.length <= budget) return text;
+  const head = truncateAtWord(text, Math.floor(budget * 0.45)).replace(/…$/u, '');
+  const tailStart = text.length - Math.floor(budget * 0.5);
+  const space = text.indexOf(' ', tailStart);
+  const tail = text.slice(space > 0 ? space + 1 : tailStart);
+  return `${head} … ${tail}`;
+}
+
 export function truncateAtWord(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
@@ -111,6 +141,33 @@ function sameSection(a: SearchHit, b: SearchHit): boolean {
     a.chunk.sectionPath.length === b.chunk.sectionPath.length &&
     a.chunk.sectionPath.every((s, i) => s === b.chunk.sectionPath[i])
   );
+}
+
+/**
+ * When the question asks for a section's items ("các chỉ tiêu kinh tế số" → the bullets or
+ * table rows under "Phát triển kinh tế số"), the items of that section among the best hits:
+ * at least two, under a heading that shares much of the question's wording, and as strong
+ * as the best single hit.
+ */
+function listSection(hits: readonly SearchHit[], keywords: readonly string[]): SearchHit[] | undefined {
+  const top = hits[0];
+  if (!top) return undefined;
+  const groups = new Map<string, SearchHit[]>();
+  for (const h of hits.slice(0, 8)) {
+    if (h.chunk.kind === 'heading' || h.chunk.kind === 'paragraph') continue;
+    const key = h.chunk.docId + '\0' + h.chunk.sectionPath.join('\0');
+    groups.set(key, [...(groups.get(key) ?? []), h]);
+  }
+  let best: SearchHit[] | undefined;
+  for (const items of groups.values()) {
+    if (items.length < 2) continue;
+    const lead = items[0]!;
+    if (lead.score < top.score * 0.9) continue;
+    if (overlap(lead.chunk.sectionPath.at(-1) ?? '', keywords) < 0.5) continue;
+    const strong = items.filter((h) => h.coverage >= lead.coverage * 0.8 && h.score >= lead.score * 0.6);
+    if (strong.length >= 2 && (!best || lead.score > best[0]!.score)) best = strong;
+  }
+  return best;
 }
 
 /**
@@ -128,15 +185,9 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
   }
   const budget = options.maxChars;
 
-  // A list is what was asked for when the question names the section itself ("các chỉ tiêu
-  // kinh tế số" → heading "b) Phát triển kinh tế số") and several of its items match.
-  const listItems = hits
-    .slice(0, 8)
-    .filter((h) => sameSection(h, top) && h.chunk.kind !== 'heading' && h.coverage >= top.coverage * 0.8 && h.score >= top.score * 0.6);
-  const heading = top.chunk.sectionPath.at(-1) ?? '';
-  const headingCoverage = overlap(heading, keywords);
-  if (listItems.length >= 2 && headingCoverage >= 0.4 && (top.chunk.kind === 'bullet' || top.chunk.kind === 'table_row')) {
-    const ordered = [...listItems].sort((a, b) => a.chunk.lineStart - b.chunk.lineStart);
+  const list = options.allowList === false ? undefined : listSection(hits, keywords);
+  if (list) {
+    const ordered = [...list].sort((a, b) => a.chunk.lineStart - b.chunk.lineStart);
     const per = Math.max(160, Math.floor(budget / ordered.length));
     const lines: string[] = [];
     let used = 0;
@@ -148,9 +199,10 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
       used += line.length + 1;
       shown.push(h);
     }
-    const ref = sourceRefOf(top);
+    const first = shown[0]!;
+    const ref = sourceRefOf(first);
     ref.lines = `${Math.min(...shown.map((h) => h.chunk.lineStart))}-${Math.max(...shown.map((h) => h.chunk.lineEnd))}`;
-    const text = `Dạ, theo ${top.doc.shortName} (${top.doc.date}):\n${lines.join('\n')}\n\n${citationLine(ref)}`;
+    const text = `Dạ, theo ${first.doc.shortName} (${first.doc.date}):\n${lines.join('\n')}\n\n${citationLine(ref)}`;
     return { found: true, text, sources: [ref], confidence, used: shown };
   }
 
@@ -160,13 +212,18 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
   const used = [top];
   const second = hits
     .slice(1, 5)
-    .find((h) => h.chunk.docId !== top.chunk.docId && h.coverage >= top.coverage - 0.1 && h.coverage >= 0.5 && h.score >= top.score * 0.75);
+    .find((h) => h.chunk.docId !== top.chunk.docId && h.coverage >= top.coverage && h.coverage >= 0.7 && h.score >= top.score * 0.8);
   const room = budget - main.length;
-  if (second && room >= 150) {
+  if (second && room >= 200) {
     parts.push(`Theo ${second.doc.shortName} (${second.doc.date}):\n${extractFromChunk(second.chunk.text, keywords, room)}`);
     sources.push(sourceRefOf(second));
     used.push(second);
   }
-  const text = `${parts.join('\n\n')}\n\n${sources.map(citationLine).join('\n')}`;
+  let text = `${parts.join('\n\n')}\n\n${sources.map(citationLine).join('\n')}`;
+  if (text.length > MAX_TOTAL_CHARS && parts.length > 1) {
+    // Two sources did not fit a phone screen: keep the best one.
+    text = `${parts[0]}\n\n${citationLine(sources[0]!)}`;
+    return { found: true, text, sources: sources.slice(0, 1), confidence, used: used.slice(0, 1) };
+  }
   return { found: true, text, sources, confidence, used };
 }

@@ -71,13 +71,13 @@ const DECLINE_MAX_RETRIEVAL = 0.75;
 
 /**
  * Which passages hold the kind of fact an intent asks for: who leads a task, its budget and
- * deadline sit in the appendix tables; targets are written with a percentage.
+ * deadline sit in the appendix tables; targets are written with a number.
  */
-const PERCENTAGE = /\d\s?%/;
+const NUMBER = /\d/;
 const PASSAGE_PREFERENCE: Partial<Record<IntentName, (chunk: Chunk) => number>> = {
   lead_question: (c) => (c.kind === 'table_row' ? 1.6 : 1),
   agency_tasks_question: (c) => (c.kind === 'table_row' ? 1.6 : 1),
-  target_question: (c) => (PERCENTAGE.test(c.text) ? 1.4 : 1),
+  target_question: (c) => (NUMBER.test(c.text) ? 1.3 : 1),
 };
 
 export class Dialogue {

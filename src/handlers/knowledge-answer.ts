@@ -10,7 +10,8 @@ import { askButtonTitle } from './menu.ts';
 export function knowledgeAnswer(intent: string): Handler {
   return (ctx): Reply => {
     const { kb, config } = ctx.services;
-    const answer = composeAnswer(ctx.hits, kb.keywords(ctx.text), config.answer);
+    // "Who leads X?" is about one task: never answer it with a list of its neighbours.
+    const answer = composeAnswer(ctx.hits, kb.keywords(ctx.text), { ...config.answer, allowList: intent !== 'lead_question' });
     if (!answer.found) return notFound(ctx, intent, answer.confidence);
     const messages: Reply['messages'] = [{ type: 'text', text: answer.text }];
     if (intent === 'procedure_question') messages.push(onlineServiceMessage(ctx));

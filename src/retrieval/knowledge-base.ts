@@ -150,9 +150,9 @@ export class KnowledgeBase {
     return this.lexical.queryKeywords(rest).length >= 1 ? rest : query;
   }
 
-  /** Topic syllables of a query (folded), for coverage and sentence picking. */
+  /** Topic syllables of a query (folded, without the words naming a document), for coverage and sentence picking. */
   keywords(query: string): string[] {
-    return this.lexical.queryKeywords(query);
+    return this.lexical.queryKeywords(this.withoutDocumentNames(query, this.documentsNamedIn(query)));
   }
 
   chunkById(id: string): Chunk | undefined {
