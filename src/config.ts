@@ -39,7 +39,7 @@ const EnvSchema = z.object({
   SEARCH_VECTOR_WEIGHT: number(0.6),
   SEARCH_RRF_K: number(60),
   /** Below this confidence the assistant says it has not found the information. */
-  ANSWER_MIN_CONFIDENCE: number(0.35),
+  ANSWER_MIN_CONFIDENCE: number(0.48),
   ANSWER_MAX_CHARS: number(700),
   /** Longest message a user may send, in characters. */
   MESSAGE_MAX_CHARS: number(1000),

@@ -15,7 +15,14 @@ export interface AnswerOptions {
   minConfidence: number;
   /** Whether several items of one section may be shown as a list (not for "who leads X?"). */
   allowList?: boolean;
+  /**
+   * A sentence's words as the search sees them (folded, abbreviations expanded), so that
+   * "CSDL" in a sentence meets "cơ sở dữ liệu" in the question.
+   */
+  termsOf?: (text: string) => ReadonlySet<string>;
 }
+
+const plainTerms = (text: string): ReadonlySet<string> => new Set(foldDiacritics(text).split(/[^\p{L}\p{N}%&.]+/u));
 
 export interface ComposedAnswer {
   found: boolean;
@@ -26,6 +33,9 @@ export interface ComposedAnswer {
   /** Hits the answer used, best first. */
   used: SearchHit[];
 }
+
+/** Table rows the sectioner could split into named columns ("Đơn vị chủ trì: …"). */
+const LABELLED_ROW = /(Đơn vị chủ trì|Cơ quan chủ trì|Mục tiêu, quy mô|Nội dung):/u;
 
 /** What still reads well on a phone, citations included. */
 const MAX_TOTAL_CHARS = 1100;
@@ -40,7 +50,8 @@ const KEY_FIELD = /^(đơn vị|cơ quan) (chủ trì|phối hợp|theo dõi)|^t
 export function confidenceOf(hits: readonly SearchHit[]): number {
   const top = hits[0];
   if (!top) return 0;
-  let c = top.coverage;
+  // Syllables and two-syllable words count equally: "tối thiểu" alone does not answer "lương tối thiểu vùng".
+  let c = top.phraseCoverage === undefined ? top.coverage : (top.coverage + top.phraseCoverage) / 2;
   if (top.lexicalRank !== undefined && top.vectorRank !== undefined && top.vectorRank <= 5) c += 0.1;
   if (top.lexicalRank === undefined) c *= 0.7;
   return Math.max(0, Math.min(1, c));
@@ -78,9 +89,9 @@ export function splitSentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-function overlap(sentence: string, keywords: readonly string[]): number {
+function overlap(sentence: string, keywords: readonly string[], termsOf = plainTerms): number {
   if (keywords.length === 0) return 0;
-  const words = new Set(foldDiacritics(sentence).split(/[^\p{L}\p{N}%&.]+/u));
+  const words = termsOf(sentence);
   return keywords.filter((k) => words.has(k)).length / keywords.length;
 }
 
@@ -89,17 +100,18 @@ function overlap(sentence: string, keywords: readonly string[]): number {
  * (what the row or paragraph is about), its labelled key fields, and the sentences that
  * share most words with the question, in document order.
  */
-export function extractFromChunk(text: string, keywords: readonly string[], budget: number): string {
+export function extractFromChunk(text: string, keywords: readonly string[], budget: number, termsOf = plainTerms): string {
   if (text.length <= budget) return text;
   const sentences = splitSentences(text);
-  if (sentences.length === 1) return headAndTail(text, budget);
+  // A row whose PDF columns were interleaved has no real sentences: keep its two ends.
+  if (sentences.length === 1 || (/^\d+(\.\d+)*\s/u.test(text) && !LABELLED_ROW.test(text))) return headAndTail(text, budget);
   // The opening sentence says what the passage is about, unless it would crowd out the answer.
   const chosen = new Set<number>(sentences[0]!.length <= budget * 0.4 ? [0] : []);
   sentences.forEach((s, i) => {
     if (KEY_FIELD.test(s)) chosen.add(i);
   });
   const ranked = sentences
-    .map((s, i) => ({ i, score: overlap(s, keywords) }))
+    .map((s, i) => ({ i, score: overlap(s, keywords, termsOf) }))
     .filter((r) => r.score > 0)
     .sort((a, b) => b.score - a.score || a.i - b.i);
   const lengthOf = (set: Set<number>) => [...set].reduce((n, i) => n + sentences[i]!.length + 1, 0);
@@ -111,6 +123,7 @@ export function extractFromChunk(text: string, keywords: readonly string[], budg
     .sort((a, b) => a - b)
     .map((i) => sentences[i]!)
     .join(' ');
+  if (out.length === 0) return headAndTail(text, budget);
   if (out.length > budget) out = truncateAtWord(out, budget);
   return out;
 }
@@ -149,7 +162,7 @@ function sameSection(a: SearchHit, b: SearchHit): boolean {
  * at least two, under a heading that shares much of the question's wording, and as strong
  * as the best single hit.
  */
-function listSection(hits: readonly SearchHit[], keywords: readonly string[]): SearchHit[] | undefined {
+function listSection(hits: readonly SearchHit[], keywords: readonly string[], termsOf = plainTerms): SearchHit[] | undefined {
   const top = hits[0];
   if (!top) return undefined;
   const groups = new Map<string, SearchHit[]>();
@@ -163,7 +176,7 @@ function listSection(hits: readonly SearchHit[], keywords: readonly string[]): S
     if (items.length < 2) continue;
     const lead = items[0]!;
     if (lead.score < top.score * 0.9) continue;
-    if (overlap(lead.chunk.sectionPath.at(-1) ?? '', keywords) < 0.5) continue;
+    if (overlap(lead.chunk.sectionPath.at(-1) ?? '', keywords, termsOf) < 0.5) continue;
     const strong = items.filter((h) => h.coverage >= lead.coverage * 0.8 && h.score >= lead.score * 0.6);
     if (strong.length >= 2 && (!best || lead.score > best[0]!.score)) best = strong;
   }
@@ -185,7 +198,8 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
   }
   const budget = options.maxChars;
 
-  const list = options.allowList === false ? undefined : listSection(hits, keywords);
+  const termsOf = options.termsOf ?? plainTerms;
+  const list = options.allowList === false ? undefined : listSection(hits, keywords, termsOf);
   if (list) {
     const ordered = [...list].sort((a, b) => a.chunk.lineStart - b.chunk.lineStart);
     const per = Math.max(160, Math.floor(budget / ordered.length));
@@ -193,7 +207,7 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
     let used = 0;
     const shown: SearchHit[] = [];
     for (const h of ordered) {
-      const line = '• ' + extractFromChunk(h.chunk.text, keywords, per);
+      const line = '• ' + extractFromChunk(h.chunk.text, keywords, per, termsOf);
       if (used + line.length > budget && shown.length > 0) break;
       lines.push(line);
       used += line.length + 1;
@@ -206,7 +220,7 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
     return { found: true, text, sources: [ref], confidence, used: shown };
   }
 
-  const main = extractFromChunk(top.chunk.text, keywords, budget);
+  const main = extractFromChunk(top.chunk.text, keywords, budget, termsOf);
   const parts = [`Dạ, theo ${top.doc.shortName} (${top.doc.date}):\n${main}`];
   const sources = [sourceRefOf(top)];
   const used = [top];
@@ -215,7 +229,7 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
     .find((h) => h.chunk.docId !== top.chunk.docId && h.coverage >= top.coverage && h.coverage >= 0.7 && h.score >= top.score * 0.8);
   const room = budget - main.length;
   if (second && room >= 200) {
-    parts.push(`Theo ${second.doc.shortName} (${second.doc.date}):\n${extractFromChunk(second.chunk.text, keywords, room)}`);
+    parts.push(`Theo ${second.doc.shortName} (${second.doc.date}):\n${extractFromChunk(second.chunk.text, keywords, room, termsOf)}`);
     sources.push(sourceRefOf(second));
     used.push(second);
   }

@@ -11,7 +11,11 @@ export function knowledgeAnswer(intent: string): Handler {
   return (ctx): Reply => {
     const { kb, config } = ctx.services;
     // "Who leads X?" is about one task: never answer it with a list of its neighbours.
-    const answer = composeAnswer(ctx.hits, kb.keywords(ctx.text), { ...config.answer, allowList: intent !== 'lead_question' });
+    const answer = composeAnswer(ctx.hits, kb.keywords(ctx.text), {
+      ...config.answer,
+      allowList: intent !== 'lead_question',
+      termsOf: (text) => kb.termsOf(text),
+    });
     if (!answer.found) return notFound(ctx, intent, answer.confidence);
     const messages: Reply['messages'] = [{ type: 'text', text: answer.text }];
     if (intent === 'procedure_question') messages.push(onlineServiceMessage(ctx));
@@ -42,10 +46,10 @@ export function notFound(ctx: TurnContext, intent: string, confidence: number): 
   const suggestions: Button[] = [];
   for (const hit of ctx.hits) {
     const heading = hit.chunk.sectionPath.at(-1);
-    if (!heading || seen.has(heading) || heading === 'Thông tin văn bản') continue;
-    seen.add(heading);
+    if (!heading || heading === 'Thông tin văn bản') continue;
     const topic = heading.replace(/^[\p{L}\dIVX]{1,5}[.)-]\s*/u, '').trim();
-    if (topic.length < 6) continue;
+    if (topic.length < 6 || seen.has(topic)) continue;
+    seen.add(topic);
     const question = `${topic} (${hit.doc.shortName})`;
     suggestions.push({ kind: 'postback', title: askButtonTitle(question), payload: `#ask:${topic} ${hit.doc.shortName}` });
     if (suggestions.length === 3) break;

@@ -28,8 +28,10 @@ export interface SearchHit {
   lexicalRank?: number;
   vectorScore: number;
   vectorRank?: number;
-  /** Share of the query's topic syllables found in the chunk or its headings (0..1). */
+  /** Share of the query's topic syllables found in the chunk or its headings, weighted by rarity (0..1). */
   coverage: number;
+  /** Share of the query's two-syllable words found in the chunk (undefined for one-word questions). */
+  phraseCoverage?: number;
 }
 
 export interface SearchOptions {
@@ -76,6 +78,7 @@ export class KnowledgeBase {
     private readonly embedder: QueryEmbedder | undefined,
     private readonly weights: SearchWeights,
     private readonly queryPrefix: string,
+    private readonly analyzer: Analyzer,
   ) {
     chunks.forEach((c, i) => this.chunkIndexById.set(c.id, i));
     this.aliasIndex = [...documents.values()].flatMap((d) =>
@@ -121,7 +124,7 @@ export class KnowledgeBase {
       const decoded = rows.map((r) => blobToVector(r.vector!));
       vectors = VectorIndex.fromVectors(decoded, decoded[0]!.length);
     }
-    return new KnowledgeBase(chunks, docs, lexical, vectors, vectors ? opts.embedder : undefined, opts.weights, opts.queryPrefix ?? '');
+    return new KnowledgeBase(chunks, docs, lexical, vectors, vectors ? opts.embedder : undefined, opts.weights, opts.queryPrefix ?? '', opts.analyzer);
   }
 
   get hasVectors(): boolean {
@@ -153,6 +156,11 @@ export class KnowledgeBase {
   /** Topic syllables of a query (folded, without the words naming a document), for coverage and sentence picking. */
   keywords(query: string): string[] {
     return this.lexical.queryKeywords(this.withoutDocumentNames(query, this.documentsNamedIn(query)));
+  }
+
+  /** A text's words as the index sees them: analysed (abbreviations expanded) and folded. */
+  termsOf(text: string): Set<string> {
+    return new Set(this.analyzer(text, 'document').map((t) => foldDiacritics(t)));
   }
 
   chunkById(id: string): Chunk | undefined {
@@ -187,6 +195,7 @@ export class KnowledgeBase {
     }
 
     const keywords = this.lexical.queryKeywords(topic);
+    const phrases = this.lexical.queryPhrases(topic);
     const fused = new Map<number, SearchHit>();
     const entry = (index: number): SearchHit => {
       let hit = fused.get(index);
@@ -199,6 +208,7 @@ export class KnowledgeBase {
           lexicalScore: 0,
           vectorScore: 0,
           coverage: this.lexical.coverage(index, keywords),
+          phraseCoverage: this.lexical.phraseCoverage(index, phrases),
         };
         fused.set(index, hit);
       }

@@ -14,7 +14,7 @@ export interface LexicalHit {
   /** Position of the document in the array given to `build`. */
   index: number;
   score: number;
-  /** Share of the query's distinct folded syllables found in the document (0..1). */
+  /** Share of the query's topic syllables found in the document, weighted by rarity (0..1). */
   coverage: number;
 }
 
@@ -76,6 +76,7 @@ export class LexicalIndex {
     private readonly docLengths: Float64Array,
     private readonly avgLength: number,
     private readonly foldedSets: Array<Set<string>>,
+    private readonly foldedBigramSets: Array<Set<string>>,
     private readonly analyzer: Analyzer,
   ) {}
 
@@ -84,10 +85,13 @@ export class LexicalIndex {
     const postings = new Map<string, Posting[]>();
     const docLengths = new Float64Array(texts.length);
     const foldedSets: Array<Set<string>> = [];
+    const foldedBigramSets: Array<Set<string>> = [];
     texts.forEach((text, doc) => {
       const tokens = withPercentWords(analyzer(text, 'document'));
       docLengths[doc] = tokens.length;
-      foldedSets.push(new Set(tokens.map((t) => foldDiacritics(t))));
+      const folded = tokens.map((t) => foldDiacritics(t));
+      foldedSets.push(new Set(folded));
+      foldedBigramSets.push(new Set(folded.slice(1).map((t, i) => folded[i] + ' ' + t)));
       for (const [term, tf] of termsOf(tokens, true)) {
         let list = postings.get(term);
         if (!list) postings.set(term, (list = []));
@@ -95,7 +99,7 @@ export class LexicalIndex {
       }
     });
     const total = docLengths.reduce((s, n) => s + n, 0);
-    return new LexicalIndex(postings, docLengths, texts.length ? total / texts.length : 1, foldedSets, analyzer);
+    return new LexicalIndex(postings, docLengths, texts.length ? total / texts.length : 1, foldedSets, foldedBigramSets, analyzer);
   }
 
   get size(): number {
@@ -106,6 +110,26 @@ export class LexicalIndex {
   queryKeywords(query: string): string[] {
     const tokens = this.analyzer(query, 'query');
     return [...new Set(tokens.map((t) => foldDiacritics(t)).filter((t) => !QUERY_GLUE.has(t)))];
+  }
+
+  /**
+   * Pairs of adjacent topic syllables (folded): most Vietnamese words have two syllables, so
+   * these are the question's words. "lương tối thiểu" → ["luong toi", "toi thieu"].
+   */
+  queryPhrases(query: string): string[] {
+    const tokens = this.analyzer(query, 'query').map((t) => foldDiacritics(t));
+    const phrases = new Set<string>();
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      if (!QUERY_GLUE.has(tokens[i]!) && !QUERY_GLUE.has(tokens[i + 1]!)) phrases.add(tokens[i] + ' ' + tokens[i + 1]);
+    }
+    return [...phrases];
+  }
+
+  /** Share of `phrases` (from `queryPhrases`) found in document `index`; undefined when there are none. */
+  phraseCoverage(index: number, phrases: readonly string[]): number | undefined {
+    if (phrases.length === 0) return undefined;
+    const set = this.foldedBigramSets[index]!;
+    return phrases.filter((p) => set.has(p)).length / phrases.length;
   }
 
   search(query: string, limit = 20, filter?: (index: number) => boolean): LexicalHit[] {
@@ -135,10 +159,28 @@ export class LexicalIndex {
       .map(([index, score]) => ({ index, score, coverage: this.coverage(index, keywords) }));
   }
 
-  /** Share of `keywords` (folded) that occur in document `index`. */
+  /**
+   * Share of `keywords` (folded) that occur in document `index`, each weighted by its rarity
+   * in the collection: "Bắc Giang" or "tỉnh" found everywhere prove little, while a word the
+   * documents never use ("thời tiết") weighs most when it is missing.
+   */
   coverage(index: number, keywords: readonly string[]): number {
     if (keywords.length === 0) return 0;
     const set = this.foldedSets[index]!;
-    return keywords.filter((k) => set.has(k)).length / keywords.length;
+    let found = 0;
+    let total = 0;
+    for (const k of keywords) {
+      const w = this.rarity(k);
+      total += w;
+      if (set.has(k)) found += w;
+    }
+    return total > 0 ? found / total : 0;
+  }
+
+  /** BM25's idf of a folded syllable (a syllable no document has gets the highest weight). */
+  rarity(folded: string): number {
+    const df = this.postings.get('f:' + folded)?.length ?? 0;
+    const n = this.docLengths.length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 }
