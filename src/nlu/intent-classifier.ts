@@ -58,10 +58,6 @@ export interface IntentClassifierOptions {
   /** Character n-gram lengths, inclusive. */
   charMin: number;
   charMax: number;
-  /** Share of the nearest-example vote in the final probabilities (0 = logistic regression only). */
-  knnWeight: number;
-  /** Temperature of the nearest-example vote's softmax over per-intent best similarities. */
-  knnTemperature: number;
   /** Cosine similarity to the nearest example at or below which confidence is 0… */
   coverageLow: number;
   /** …and at or above which it is not damped at all. */
@@ -70,18 +66,16 @@ export interface IntentClassifierOptions {
 
 /** Defaults used when {@link IntentClassifier.train} is called without options. */
 export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<IntentClassifierOptions> = Object.freeze({
-  epochs: 6,
+  epochs: 3,
   learningRate: 3.0,
   l2: 1e-4,
-  skipAbove: 0.98,
+  skipAbove: 0.95,
   seed: 20240601,
   wordWeight: 2.0,
   bigramWeight: 2.0,
   charWeight: 1.0,
   charMin: 3,
   charMax: 4,
-  knnWeight: 0,
-  knnTemperature: 0.05,
   coverageLow: 0.05,
   coverageHigh: 0.25,
 });
@@ -89,13 +83,18 @@ export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<IntentClassifierOptions> = Obj
 /** Minimal input: the loader's `IntentDefinition` satisfies it, and so do test fixtures. */
 export type TrainingIntent = Pick<IntentDefinition, 'name' | 'examples'>;
 
-const FNV_OFFSET = 0x811c9dc5;
+/**
+ * Hashes stay signed 32-bit integers throughout (never `>>> 0`): V8 keeps those unboxed,
+ * while uint32 values above 2^31 become heap numbers and make cold start-up code slow.
+ */
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const HASH_MULTIPLIER = 0x9e3779b1 | 0;
 const FNV_PRIME = 0x01000193;
 /** Feature families, each hashed in its own space. */
 const FAMILY_WORD = 0;
 const FAMILY_BIGRAM = 1;
 const FAMILY_CHAR = 2;
-const FAMILY_SEEDS = [0x9e3779b1, 0x85ebca6b, 0xc2b2ae35] as const;
+const FAMILY_SEEDS = [0x1e3779b1, 0x05ebca6b, 0x42b2ae35] as const;
 
 /**
  * Open-addressing map from a feature hash to a dense vocabulary index. A `Map` works too
@@ -111,7 +110,7 @@ class HashIndex {
   get(hash: number): number {
     const mask = this.slots.length - 1;
     const key = hash | 0;
-    for (let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; i = (i + 1) & mask) {
+    for (let i = Math.imul(key, HASH_MULTIPLIER) & mask; ; i = (i + 1) & mask) {
       const slot = this.slots[i]!;
       if (slot === 0) return -1;
       if (this.keys[i] === key) return slot - 1;
@@ -123,7 +122,7 @@ class HashIndex {
     if ((this.size + 1) * 2 > this.slots.length) this.grow();
     const mask = this.slots.length - 1;
     const key = hash | 0;
-    for (let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; i = (i + 1) & mask) {
+    for (let i = Math.imul(key, HASH_MULTIPLIER) & mask; ; i = (i + 1) & mask) {
       const slot = this.slots[i]!;
       if (slot === 0) {
         this.keys[i] = key;
@@ -144,7 +143,7 @@ class HashIndex {
       const slot = oldSlots[j]!;
       if (slot === 0) continue;
       const key = oldKeys[j]!;
-      let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask;
+      let i = Math.imul(key, HASH_MULTIPLIER) & mask;
       while (this.slots[i] !== 0) i = (i + 1) & mask;
       this.keys[i] = key;
       this.slots[i] = slot;
@@ -157,13 +156,13 @@ class HashIndex {
  * start-up and for every message, so it allocates as little as possible).
  */
 class FeatureBuffer {
-  hashes = new Uint32Array(1024);
+  hashes = new Int32Array(1024);
   families = new Uint8Array(1024);
   length = 0;
 
   private push(hash: number, family: number): void {
     if (this.length === this.hashes.length) {
-      const hashes = new Uint32Array(this.length * 2);
+      const hashes = new Int32Array(this.length * 2);
       hashes.set(this.hashes);
       this.hashes = hashes;
       const families = new Uint8Array(this.length * 2);
@@ -176,17 +175,22 @@ class FeatureBuffer {
   }
 
   private pushString(family: number, text: string): void {
-    let h = (FNV_OFFSET ^ (FAMILY_SEEDS[family as 0 | 1 | 2] ?? 0)) >>> 0;
+    let h = FNV_OFFSET ^ (FAMILY_SEEDS[family as 0 | 1 | 2] ?? 0);
     for (let i = 0; i < text.length; i++) {
       h ^= text.charCodeAt(i);
       h = Math.imul(h, FNV_PRIME);
     }
-    this.push(h >>> 0, family);
+    this.push(h, family);
   }
 
-  /** Folds the text (no diacritics, lower case, every digit → 0) and hashes its features. */
+  /** Replaces the buffer's content with the features of `text`. */
   extract(text: string, options: IntentClassifierOptions): void {
     this.length = 0;
+    this.append(text, options);
+  }
+
+  /** Folds the text (no diacritics, lower case, every digit → 0) and appends its hashed features. */
+  append(text: string, options: IntentClassifierOptions): void {
     const tokens = tokenize(foldDiacritics(text).replace(/[0-9]/g, '0'));
     if (tokens.length === 0) return;
     for (const token of tokens) this.pushString(FAMILY_WORD, token);
@@ -200,12 +204,12 @@ class FeatureBuffer {
     const charSeed = FAMILY_SEEDS[FAMILY_CHAR];
     for (let n = options.charMin; n <= options.charMax; n++) {
       for (let start = 0; start + n <= joined.length; start++) {
-        let h = (FNV_OFFSET ^ (charSeed + n)) >>> 0;
+        let h = FNV_OFFSET ^ (charSeed + n);
         for (let i = start; i < start + n; i++) {
           h ^= joined.charCodeAt(i);
           h = Math.imul(h, FNV_PRIME);
         }
-        this.push(h >>> 0, FAMILY_CHAR);
+        this.push(h, FAMILY_CHAR);
       }
     }
   }
@@ -233,6 +237,48 @@ function softmaxInPlace(logits: Float64Array): void {
     sum += e;
   }
   for (let k = 0; k < logits.length; k++) logits[k] = (logits[k] ?? 0) / sum;
+}
+
+/**
+ * Logits of one sparse row: out[k] = bias[k] + scale · Σ values[t] · weights[indices[t]·K + k].
+ * A small function of its own (not inlined in the training loop) because V8 optimises
+ * small hot functions early: training runs once, cold, at start-up.
+ */
+function scoreRow(
+  weights: Float64Array,
+  bias: Float64Array,
+  K: number,
+  indices: Int32Array,
+  values: Float64Array,
+  from: number,
+  to: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  for (let k = 0; k < K; k++) out[k] = bias[k] ?? 0;
+  for (let t = from; t < to; t++) {
+    const base = (indices[t] ?? 0) * K;
+    const x = (values[t] ?? 0) * scale;
+    for (let k = 0; k < K; k++) out[k] = (out[k] ?? 0) + x * (weights[base + k] ?? 0);
+  }
+}
+
+/** SGD step for one sparse row: weights[indices[t]·K + k] -= step · values[t] · gradient[k]. */
+function updateRow(
+  weights: Float64Array,
+  K: number,
+  indices: Int32Array,
+  values: Float64Array,
+  from: number,
+  to: number,
+  step: number,
+  gradient: Float64Array,
+): void {
+  for (let t = from; t < to; t++) {
+    const base = (indices[t] ?? 0) * K;
+    const x = (values[t] ?? 0) * step;
+    for (let k = 0; k < K; k++) weights[base + k] = (weights[base + k] ?? 0) - x * (gradient[k] ?? 0);
+  }
 }
 
 /** A message as the model sees it, over the training vocabulary. */
@@ -265,7 +311,7 @@ interface TrainedModel {
   postingStart: Int32Array;
   postingExample: Int32Array;
   postingValue: Float64Array;
-  exampleLabel: Int32Array;
+  exampleCount: number;
 }
 
 /**
@@ -305,44 +351,53 @@ export class IntentClassifier {
     }
     const familyWeights = [opts.wordWeight, opts.bigramWeight, opts.charWeight];
 
-    // 1. Features of every example as CSR rows of (vocabulary index, sublinear tf).
-    const vocabulary = new HashIndex();
-    const family: number[] = [];
-    const df: number[] = [];
-    const scratch: number[] = [];
-    const touched: number[] = [];
-    const rowIndex: number[] = [];
-    const rowValue: number[] = [];
-    const rowStart: number[] = [0];
-    const labels: number[] = [];
+    // 1. Features of every example as CSR rows of (vocabulary index, sublinear tf). All in
+    //    typed arrays sized up front: this runs cold at start-up, where garbage from
+    //    growing JS arrays costs more than the arithmetic.
     const buffer = new FeatureBuffer();
-    intents.forEach((intent, k) => {
-      for (const example of intent.examples) {
-        buffer.extract(example, opts);
-        touched.length = 0;
-        for (let i = 0; i < buffer.length; i++) {
-          const hash = buffer.hashes[i] ?? 0;
-          const index = vocabulary.getOrAdd(hash);
-          if (index === family.length) {
-            family.push(buffer.families[i] ?? FAMILY_CHAR);
-            df.push(0);
-            scratch.push(0);
-          }
-          if (scratch[index] === 0) touched.push(index);
-          scratch[index] = (scratch[index] ?? 0) + 1;
-        }
-        for (const index of touched) {
-          rowIndex.push(index);
-          rowValue.push(1 + Math.log(scratch[index] ?? 1));
-          df[index] = (df[index] ?? 0) + 1;
-          scratch[index] = 0;
-        }
-        rowStart.push(rowIndex.length);
+    const exampleEnd: number[] = [];
+    const labels: number[] = [];
+    for (let k = 0; k < intents.length; k++) {
+      for (const example of intents[k]?.examples ?? []) {
+        buffer.append(example, opts);
+        exampleEnd.push(buffer.length);
         labels.push(k);
       }
-    });
+    }
+    const total = buffer.length;
+    const vocabulary = new HashIndex();
+    const family = new Uint8Array(total);
+    const df = new Int32Array(total);
+    const scratch = new Int32Array(total);
+    const touched = new Int32Array(total);
+    const rowIndex = new Int32Array(total);
+    const rowValue = new Float64Array(total);
+    const starts = new Int32Array(labels.length + 1);
+    let nnz = 0;
+    for (let e = 0, from = 0; e < labels.length; e++) {
+      const to = exampleEnd[e] ?? from;
+      let touchedCount = 0;
+      for (let i = from; i < to; i++) {
+        const index = vocabulary.getOrAdd(buffer.hashes[i] ?? 0);
+        if (scratch[index] === 0) {
+          touched[touchedCount++] = index;
+          family[index] = buffer.families[i] ?? FAMILY_CHAR;
+        }
+        scratch[index] = (scratch[index] ?? 0) + 1;
+      }
+      for (let t = 0; t < touchedCount; t++) {
+        const index = touched[t] ?? 0;
+        rowIndex[nnz] = index;
+        rowValue[nnz] = 1 + Math.log(scratch[index] ?? 1);
+        nnz++;
+        df[index] = (df[index] ?? 0) + 1;
+        scratch[index] = 0;
+      }
+      starts[e + 1] = nnz;
+      from = to;
+    }
     const n = labels.length;
-    const V = family.length;
+    const V = vocabulary.size;
     const K = intentNames.length;
 
     // 2. TF-IDF weights, rows L2-normalised.
@@ -354,9 +409,8 @@ export class IntentClassifier {
       featureWeight[f] = (familyWeights[family[f] ?? FAMILY_CHAR] ?? 1) * idf;
     }
     const unseenWeight = Float64Array.from(familyWeights, (w) => w * maxIdf);
-    const indices = Int32Array.from(rowIndex);
-    const values = Float64Array.from(rowValue);
-    const starts = Int32Array.from(rowStart);
+    const indices = rowIndex.subarray(0, nnz);
+    const values = rowValue.subarray(0, nnz);
     for (let e = 0; e < n; e++) {
       const from = starts[e] ?? 0;
       const to = starts[e + 1] ?? 0;
@@ -393,22 +447,12 @@ export class IntentClassifier {
         const from = starts[e] ?? 0;
         const to = starts[e + 1] ?? 0;
         const label = labels[e] ?? 0;
-        for (let k = 0; k < K; k++) probs[k] = bias[k] ?? 0;
-        for (let t = from; t < to; t++) {
-          const base = (indices[t] ?? 0) * K;
-          const x = (values[t] ?? 0) * scale;
-          for (let k = 0; k < K; k++) probs[k] = (probs[k] ?? 0) + x * (weights[base + k] ?? 0);
-        }
+        scoreRow(weights, bias, K, indices, values, from, to, scale, probs);
         softmaxInPlace(probs);
         scale *= 1 - lr * opts.l2;
         if ((probs[label] ?? 0) >= opts.skipAbove) continue;
         probs[label] = (probs[label] ?? 0) - 1; // now the gradient of the loss w.r.t. the logits
-        const stepSize = lr / scale;
-        for (let t = from; t < to; t++) {
-          const base = (indices[t] ?? 0) * K;
-          const x = (values[t] ?? 0) * stepSize;
-          for (let k = 0; k < K; k++) weights[base + k] = (weights[base + k] ?? 0) - x * (probs[k] ?? 0);
-        }
+        updateRow(weights, K, indices, values, from, to, lr / scale, probs);
         for (let k = 0; k < K; k++) bias[k] = (bias[k] ?? 0) - lr * (probs[k] ?? 0);
         if (scale < 1e-6) {
           for (let w = 0; w < weights.length; w++) weights[w] = (weights[w] ?? 0) * scale;
@@ -447,7 +491,7 @@ export class IntentClassifier {
       postingStart,
       postingExample,
       postingValue,
-      exampleLabel: Int32Array.from(labels),
+      exampleCount: n,
     });
   }
 
@@ -460,34 +504,21 @@ export class IntentClassifier {
     const K = m.intentNames.length;
     const query = this.vectorize(text);
     const probs = new Float64Array(K);
-    for (let k = 0; k < K; k++) probs[k] = m.bias[k] ?? 0;
-    for (let t = 0; t < query.indices.length; t++) {
-      const base = (query.indices[t] ?? 0) * K;
-      const x = (query.modelValues[t] ?? 0) * m.weightScale;
-      for (let k = 0; k < K; k++) probs[k] = (probs[k] ?? 0) + x * (m.weights[base + k] ?? 0);
-    }
+    scoreRow(m.weights, m.bias, K, query.indices, query.modelValues, 0, query.indices.length, m.weightScale, probs);
     softmaxInPlace(probs);
-    const best = this.bestSimilarityPerIntent(query);
-    let nearest = 0;
-    for (const s of best) if (s > nearest) nearest = s;
-    const alpha = m.options.knnWeight;
-    if (alpha > 0) {
-      const vote = Float64Array.from(best, (s) => s / m.options.knnTemperature);
-      softmaxInPlace(vote);
-      for (let k = 0; k < K; k++) probs[k] = (1 - alpha) * (probs[k] ?? 0) + alpha * (vote[k] ?? 0);
-    }
-    const coverage = this.coverage(nearest);
+    const coverage = this.coverage(this.nearest(query));
     const ranking: IntentScore[] = m.intentNames.map((intent, k) => ({ intent, score: (probs[k] ?? 0) * coverage }));
     ranking.sort((a, b) => b.score - a.score); // stable: ties keep declaration order
     const top = ranking[0] as IntentScore;
     return { intent: top.intent, confidence: top.score, ranking };
   }
 
-  /** Cosine similarity between a message and its nearest training example (0–1). */
+  /**
+   * Cosine similarity between a message and its nearest training example (0–1), the
+   * basis of the confidence damping; exposed for calibration reports.
+   */
   nearestSimilarity(text: string): number {
-    let nearest = 0;
-    for (const s of this.bestSimilarityPerIntent(this.vectorize(text))) if (s > nearest) nearest = s;
-    return nearest;
+    return this.nearest(this.vectorize(text));
   }
 
   private vectorize(text: string): QueryVector {
@@ -532,10 +563,10 @@ export class IntentClassifier {
     return { indices, modelValues, similarityValues };
   }
 
-  /** Best cosine similarity to any training example of each intent. */
-  private bestSimilarityPerIntent(query: QueryVector): Float64Array {
+  /** Best cosine similarity to any training example. */
+  private nearest(query: QueryVector): number {
     const m = this.model;
-    const sims = new Float64Array(m.exampleLabel.length);
+    const sims = new Float64Array(m.exampleCount);
     for (let t = 0; t < query.indices.length; t++) {
       const f = query.indices[t] ?? 0;
       const x = query.similarityValues[t] ?? 0;
@@ -545,11 +576,8 @@ export class IntentClassifier {
         sims[e] = (sims[e] ?? 0) + x * (m.postingValue[p] ?? 0);
       }
     }
-    const best = new Float64Array(m.intentNames.length);
-    for (let e = 0; e < sims.length; e++) {
-      const k = m.exampleLabel[e] ?? 0;
-      if ((sims[e] ?? 0) > (best[k] ?? 0)) best[k] = sims[e] ?? 0;
-    }
+    let best = 0;
+    for (const s of sims) if (s > best) best = s;
     return best;
   }
 

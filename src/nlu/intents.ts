@@ -94,11 +94,12 @@ function problem(file: string, intent: string | undefined, text: string): Intent
 
 function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(intent)';
+    const path = issue.path.join('.');
     if (issue.code === 'unrecognized_keys') {
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} at ${path}`;
+      const fields = issue.keys.map((k) => `"${k}"`).join(', ');
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${fields}${path ? ` in ${path}` : ''}`;
     }
-    return `${path}: ${issue.message}`;
+    return path ? `${path}: ${issue.message}` : issue.message;
   });
 }
 
@@ -116,7 +117,7 @@ function parseIntentFile(file: string, text: string, problems: IntentProblem[]):
   try {
     doc = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.replace(/:\s*$/, '');
     problems.push(problem(file, undefined, `bad YAML: ${reason}`));
     return [];
   }
@@ -131,17 +132,15 @@ function parseIntentFile(file: string, text: string, problems: IntentProblem[]):
   top.data.intents.forEach((raw, index) => {
     const label = intentLabel(raw, index);
     const parsed = IntentSchema.safeParse(raw);
+    const examples = typeof raw === 'object' && raw !== null && 'examples' in raw ? raw.examples : undefined;
+    if (Array.isArray(examples) && examples.length < MIN_EXAMPLES) {
+      problems.push(problem(file, label, `has ${examples.length} examples; at least ${MIN_EXAMPLES} are needed`));
+    }
     if (!parsed.success) {
       for (const issue of describeIssues(parsed.error)) problems.push(problem(file, label, issue));
       return;
     }
-    const intent = parsed.data;
-    if (intent.examples.length < MIN_EXAMPLES) {
-      problems.push(
-        problem(file, label, `has ${intent.examples.length} examples; at least ${MIN_EXAMPLES} are needed`),
-      );
-    }
-    out.push({ ...intent, file });
+    out.push({ ...parsed.data, file });
   });
   return out;
 }
