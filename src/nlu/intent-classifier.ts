@@ -6,7 +6,8 @@
  * - Features are taken from folded text (no diacritics, lower case, digits → 0) so "Tỷ lệ"
  *   and "ty le" look the same, and any room code or year has one shape: word unigrams,
  *   word bigrams (with sentence-boundary markers, so "ai chủ trì…" at the start counts)
- *   and character 3–4-grams, which absorb chat spellings and typos ("dc", "ko", "tthc").
+ *   and character 4-grams (across word boundaries), which absorb chat spellings and
+ *   typos ("dc", "ko", "tthc").
  *   Features are hashed (FNV-1a) so n-grams are never materialised as strings.
  * - Weighting is TF-IDF (sublinear tf), L2-normalised; words and bigrams weigh twice as
  *   much as character n-grams (5-fold cross-validation preferred it).
@@ -283,6 +284,206 @@ function updateRow(
   }
 }
 
+/**
+ * The training examples as sparse rows (CSR) over a vocabulary built on the way.
+ *
+ * Training is split into small functions on purpose: it runs once, cold, at start-up, and
+ * V8 optimises a small function with a hot loop in about a millisecond, while one big
+ * function full of loops would be compiled (on-stack) as a whole, on the main thread.
+ */
+interface TrainingRows {
+  vocabulary: HashIndex;
+  /** Feature family of each vocabulary entry. */
+  family: Uint8Array;
+  /** Document frequency of each vocabulary entry. */
+  df: Int32Array;
+  /** Row e spans [starts[e], starts[e + 1]) of `indices` / `values`. */
+  starts: Int32Array;
+  indices: Int32Array;
+  /** Sublinear tf after {@link buildRows}; normalised TF-IDF after {@link weighRows}. */
+  values: Float64Array;
+  labels: Int32Array;
+}
+
+/** Extracts every example's features into typed arrays sized up front (no garbage from growing JS arrays). */
+function buildRows(intents: readonly TrainingIntent[], options: IntentClassifierOptions): TrainingRows {
+  const buffer = new FeatureBuffer();
+  const exampleEnd: number[] = [];
+  const labelList: number[] = [];
+  for (let k = 0; k < intents.length; k++) {
+    for (const example of intents[k]?.examples ?? []) {
+      buffer.append(example, options);
+      exampleEnd.push(buffer.length);
+      labelList.push(k);
+    }
+  }
+  const total = buffer.length;
+  const n = labelList.length;
+  const rows: TrainingRows = {
+    vocabulary: new HashIndex(),
+    family: new Uint8Array(total),
+    df: new Int32Array(total),
+    starts: new Int32Array(n + 1),
+    indices: new Int32Array(total),
+    values: new Float64Array(total),
+    labels: Int32Array.from(labelList),
+  };
+  const scratch = new Int32Array(total);
+  const touched = new Int32Array(total);
+  let nnz = 0;
+  for (let e = 0, from = 0; e < n; e++) {
+    const to = exampleEnd[e]!;
+    nnz = countRow(rows, buffer, from, to, scratch, touched, nnz);
+    rows.starts[e + 1] = nnz;
+    from = to;
+  }
+  rows.indices = rows.indices.subarray(0, nnz);
+  rows.values = rows.values.subarray(0, nnz);
+  return rows;
+}
+
+/** Appends one example's distinct features (buffer[from, to)) as a row; returns the new row end. */
+function countRow(
+  rows: TrainingRows,
+  buffer: FeatureBuffer,
+  from: number,
+  to: number,
+  scratch: Int32Array,
+  touched: Int32Array,
+  nnz: number,
+): number {
+  const { vocabulary, family, df, indices, values } = rows;
+  let touchedCount = 0;
+  for (let i = from; i < to; i++) {
+    const index = vocabulary.getOrAdd(buffer.hashes[i]!);
+    if (scratch[index] === 0) {
+      touched[touchedCount++] = index;
+      family[index] = buffer.families[i]!;
+    }
+    scratch[index]!++;
+  }
+  let at = nnz;
+  for (let t = 0; t < touchedCount; t++) {
+    const index = touched[t]!;
+    indices[at] = index;
+    values[at] = 1 + Math.log(scratch[index]!);
+    at++;
+    df[index]!++;
+    scratch[index] = 0;
+  }
+  return at;
+}
+
+/** Turns tf into L2-normalised TF-IDF in place; returns the per-feature weights for queries. */
+function weighRows(
+  rows: TrainingRows,
+  options: IntentClassifierOptions,
+): { featureWeight: Float64Array; unseenWeight: Float64Array } {
+  const familyWeights = [options.wordWeight, options.bigramWeight, options.charWeight];
+  const n = rows.labels.length;
+  const V = rows.vocabulary.size;
+  const featureWeight = new Float64Array(V);
+  let maxIdf = 1;
+  for (let f = 0; f < V; f++) {
+    const idf = Math.log((1 + n) / (1 + rows.df[f]!)) + 1;
+    if (idf > maxIdf) maxIdf = idf;
+    featureWeight[f] = (familyWeights[rows.family[f]!] ?? 1) * idf;
+  }
+  const { starts, indices, values } = rows;
+  for (let e = 0; e < n; e++) {
+    const from = starts[e]!;
+    const to = starts[e + 1]!;
+    let norm = 0;
+    for (let t = from; t < to; t++) {
+      const v = values[t]! * featureWeight[indices[t]!]!;
+      values[t] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let t = from; t < to; t++) values[t] = values[t]! / norm;
+  }
+  return { featureWeight, unseenWeight: Float64Array.from(familyWeights, (w) => w * maxIdf) };
+}
+
+/**
+ * Multinomial logistic regression by SGD: fixed epochs, seeded shuffle, linearly decayed
+ * learning rate, L2 applied lazily through a global scale (weights = scale × stored).
+ */
+function fitLogisticRegression(
+  rows: TrainingRows,
+  K: number,
+  options: IntentClassifierOptions,
+): { weights: Float64Array; bias: Float64Array; scale: number } {
+  const { starts, indices, values, labels } = rows;
+  const n = labels.length;
+  const weights = new Float64Array(rows.vocabulary.size * K);
+  const bias = new Float64Array(K);
+  const probs = new Float64Array(K);
+  const random = mulberry32(options.seed);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const totalSteps = Math.max(options.epochs * n, 1);
+  let scale = 1;
+  let step = 0;
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    shuffle(order, random);
+    for (let o = 0; o < n; o++) {
+      const e = order[o]!;
+      const lr = options.learningRate * (1 - (0.9 * step) / totalSteps);
+      step++;
+      const from = starts[e]!;
+      const to = starts[e + 1]!;
+      const label = labels[e]!;
+      scoreRow(weights, bias, K, indices, values, from, to, scale, probs);
+      softmaxInPlace(probs);
+      scale *= 1 - lr * options.l2;
+      if (probs[label]! >= options.skipAbove) continue;
+      probs[label]! -= 1; // now the gradient of the loss w.r.t. the logits
+      updateRow(weights, K, indices, values, from, to, lr / scale, probs);
+      for (let k = 0; k < K; k++) bias[k]! -= lr * probs[k]!;
+      if (scale < 1e-6) {
+        for (let w = 0; w < weights.length; w++) weights[w]! *= scale;
+        scale = 1;
+      }
+    }
+  }
+  return { weights, bias, scale };
+}
+
+/** Fisher–Yates with the seeded PRNG. */
+function shuffle(order: Int32Array, random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const tmp = order[i]!;
+    order[i] = order[j]!;
+    order[j] = tmp;
+  }
+}
+
+/** The same rows indexed by feature (CSR transposed), for nearest-example similarity. */
+function buildPostings(rows: TrainingRows): {
+  postingStart: Int32Array;
+  postingExample: Int32Array;
+  postingValue: Float64Array;
+} {
+  const { starts, indices, values } = rows;
+  const V = rows.vocabulary.size;
+  const postingStart = new Int32Array(V + 1);
+  for (let t = 0; t < indices.length; t++) postingStart[indices[t]! + 1]!++;
+  for (let f = 0; f < V; f++) postingStart[f + 1]! += postingStart[f]!;
+  const fill = postingStart.slice(0, V);
+  const postingExample = new Int32Array(indices.length);
+  const postingValue = new Float64Array(indices.length);
+  for (let e = 0; e < rows.labels.length; e++) {
+    const to = starts[e + 1]!;
+    for (let t = starts[e]!; t < to; t++) {
+      const at = fill[indices[t]!]!++;
+      postingExample[at] = e;
+      postingValue[at] = values[t]!;
+    }
+  }
+  return { postingStart, postingExample, postingValue };
+}
+
 /** A message as the model sees it, over the training vocabulary. */
 interface QueryVector {
   indices: Int32Array;
@@ -351,149 +552,20 @@ export class IntentClassifier {
     if (intents.filter((i) => i.examples.length > 0).length < 2) {
       throw new Error('IntentClassifier.train: at least two intents with examples are needed');
     }
-    const familyWeights = [opts.wordWeight, opts.bigramWeight, opts.charWeight];
-
-    // 1. Features of every example as CSR rows of (vocabulary index, sublinear tf). All in
-    //    typed arrays sized up front: this runs cold at start-up, where garbage from
-    //    growing JS arrays costs more than the arithmetic.
-    const buffer = new FeatureBuffer();
-    const exampleEnd: number[] = [];
-    const labels: number[] = [];
-    for (let k = 0; k < intents.length; k++) {
-      for (const example of intents[k]?.examples ?? []) {
-        buffer.append(example, opts);
-        exampleEnd.push(buffer.length);
-        labels.push(k);
-      }
-    }
-    const total = buffer.length;
-    const vocabulary = new HashIndex();
-    const family = new Uint8Array(total);
-    const df = new Int32Array(total);
-    const scratch = new Int32Array(total);
-    const touched = new Int32Array(total);
-    const rowIndex = new Int32Array(total);
-    const rowValue = new Float64Array(total);
-    const starts = new Int32Array(labels.length + 1);
-    let nnz = 0;
-    for (let e = 0, from = 0; e < labels.length; e++) {
-      const to = exampleEnd[e] ?? from;
-      let touchedCount = 0;
-      for (let i = from; i < to; i++) {
-        const index = vocabulary.getOrAdd(buffer.hashes[i]!);
-        if (scratch[index] === 0) {
-          touched[touchedCount++] = index;
-          family[index] = buffer.families[i]!;
-        }
-        scratch[index]!++;
-      }
-      for (let t = 0; t < touchedCount; t++) {
-        const index = touched[t]!;
-        rowIndex[nnz] = index;
-        rowValue[nnz] = 1 + Math.log(scratch[index]!);
-        nnz++;
-        df[index]!++;
-        scratch[index] = 0;
-      }
-      starts[e + 1] = nnz;
-      from = to;
-    }
-    const n = labels.length;
-    const V = vocabulary.size;
-    const K = intentNames.length;
-
-    // 2. TF-IDF weights, rows L2-normalised.
-    const featureWeight = new Float64Array(V);
-    let maxIdf = 1;
-    for (let f = 0; f < V; f++) {
-      const idf = Math.log((1 + n) / (1 + (df[f] ?? 0))) + 1;
-      if (idf > maxIdf) maxIdf = idf;
-      featureWeight[f] = (familyWeights[family[f] ?? FAMILY_CHAR] ?? 1) * idf;
-    }
-    const unseenWeight = Float64Array.from(familyWeights, (w) => w * maxIdf);
-    const indices = rowIndex.subarray(0, nnz);
-    const values = rowValue.subarray(0, nnz);
-    for (let e = 0; e < n; e++) {
-      const from = starts[e] ?? 0;
-      const to = starts[e + 1] ?? 0;
-      let norm = 0;
-      for (let t = from; t < to; t++) {
-        const v = (values[t] ?? 0) * (featureWeight[indices[t] ?? 0] ?? 0);
-        values[t] = v;
-        norm += v * v;
-      }
-      norm = Math.sqrt(norm) || 1;
-      for (let t = from; t < to; t++) values[t] = (values[t] ?? 0) / norm;
-    }
-
-    // 3. Multinomial logistic regression by SGD: fixed epochs, seeded shuffle, lazy L2.
-    const weights = new Float64Array(V * K);
-    const bias = new Float64Array(K);
-    let scale = 1;
-    const random = mulberry32(opts.seed);
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    const probs = new Float64Array(K);
-    const totalSteps = Math.max(opts.epochs * n, 1);
-    let step = 0;
-    for (let epoch = 0; epoch < opts.epochs; epoch++) {
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        const tmp = order[i] ?? 0;
-        order[i] = order[j] ?? 0;
-        order[j] = tmp;
-      }
-      for (let o = 0; o < n; o++) {
-        const e = order[o] ?? 0;
-        const lr = opts.learningRate * (1 - (0.9 * step) / totalSteps);
-        step++;
-        const from = starts[e] ?? 0;
-        const to = starts[e + 1] ?? 0;
-        const label = labels[e] ?? 0;
-        scoreRow(weights, bias, K, indices, values, from, to, scale, probs);
-        softmaxInPlace(probs);
-        scale *= 1 - lr * opts.l2;
-        if ((probs[label] ?? 0) >= opts.skipAbove) continue;
-        probs[label] = (probs[label] ?? 0) - 1; // now the gradient of the loss w.r.t. the logits
-        updateRow(weights, K, indices, values, from, to, lr / scale, probs);
-        for (let k = 0; k < K; k++) bias[k] = (bias[k] ?? 0) - lr * (probs[k] ?? 0);
-        if (scale < 1e-6) {
-          for (let w = 0; w < weights.length; w++) weights[w] = (weights[w] ?? 0) * scale;
-          scale = 1;
-        }
-      }
-    }
-
-    // 4. The same rows indexed by feature, for nearest-example similarity.
-    const postingStart = new Int32Array(V + 1);
-    for (const f of indices) postingStart[f + 1] = (postingStart[f + 1] ?? 0) + 1;
-    for (let f = 0; f < V; f++) postingStart[f + 1] = (postingStart[f + 1] ?? 0) + (postingStart[f] ?? 0);
-    const fill = postingStart.slice(0, V);
-    const postingExample = new Int32Array(indices.length);
-    const postingValue = new Float64Array(indices.length);
-    for (let e = 0; e < n; e++) {
-      const to = starts[e + 1] ?? 0;
-      for (let t = starts[e] ?? 0; t < to; t++) {
-        const f = indices[t] ?? 0;
-        const at = fill[f] ?? 0;
-        postingExample[at] = e;
-        postingValue[at] = values[t] ?? 0;
-        fill[f] = at + 1;
-      }
-    }
-
+    const rows = buildRows(intents, opts);
+    const { featureWeight, unseenWeight } = weighRows(rows, opts);
+    const { weights, bias, scale } = fitLogisticRegression(rows, intentNames.length, opts);
     return new IntentClassifier({
       intentNames,
       options: opts,
-      vocabulary,
+      vocabulary: rows.vocabulary,
       featureWeight,
       unseenWeight,
       weights,
       weightScale: scale,
       bias,
-      postingStart,
-      postingExample,
-      postingValue,
-      exampleCount: n,
+      ...buildPostings(rows),
+      exampleCount: rows.labels.length,
     });
   }
 
