@@ -19,6 +19,7 @@ import { checkHandlersCover, loadIntents, type IntentDefinition } from './nlu/in
 import { IntentClassifier } from './nlu/intent-classifier.ts';
 import { createHandlers, HANDLED_INTENTS } from './handlers/index.ts';
 import { loadMenu } from './handlers/menu.ts';
+import { HandoffRepository } from './handlers/handoff-requests.ts';
 
 export interface Assistant {
   config: AppConfig;
@@ -27,6 +28,8 @@ export interface Assistant {
   dialogue: Dialogue;
   intents: IntentDefinition[];
   conversations: ConversationRepository;
+  /** Requests to talk to an official ("gặp cán bộ"), listed at GET /api/admin/handoffs. */
+  handoffs: HandoffRepository;
   /** Set when this start-up had to (re)build the index. */
   buildReport?: BuildReport;
   /** Milliseconds spent in each start-up stage. */
@@ -93,6 +96,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const menu = loadMenu(join(config.knowledgeDir, 'menu.yaml'));
 
   const conversations = new ConversationRepository(db);
+  const handoffs = new HandoffRepository(db);
   const pruned = conversations.prune(config.retentionDays);
   if (pruned > 0) logger.info(`Đã xóa ${pruned} tin nhắn cũ hơn ${config.retentionDays} ngày (retention)`);
 
@@ -103,10 +107,11 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     menu,
     config,
     conversations,
+    handoffs,
     logger,
   };
   const dialogue = new Dialogue(services, createHandlers());
-  return { config, db, kb, dialogue, intents, conversations, buildReport, startup, close: () => db.close() };
+  return { config, db, kb, dialogue, intents, conversations, handoffs, buildReport, startup, close: () => db.close() };
 }
 
 async function loadEmbeddingsOrWarn(config: AppConfig, logger: Logger): Promise<LocalEmbeddings | undefined> {

@@ -62,6 +62,21 @@ const EnvSchema = z.object({
   ZALO_BOT_SECRET_TOKEN: optionalText,
   ZALO_BOT_API_BASE_URL: z.string().optional().default('https://bot-api.zaloplatforms.com'),
   ADMIN_TOKEN: optionalText,
+  /** OA webhook signature: `enforce` rejects a bad one (401); `log-only` accepts it with a warning, for first set-up only. */
+  ZALO_OA_SIGNATURE_MODE: z.enum(['enforce', 'log-only']).optional().default('enforce'),
+  /** Which secret the OA signature uses (sources disagree): the OA Secret Key (default) or the App Secret. */
+  ZALO_OA_SIGNATURE_SECRET: z.enum(['oa-secret-key', 'app-secret']).optional().default('oa-secret-key'),
+  /** Where the signed timestamp comes from: the body's `timestamp` field (default) or the `X-ZEvent-Timestamp` header. */
+  ZALO_OA_SIGNATURE_TIMESTAMP: z.enum(['body', 'header']).optional().default('body'),
+  /** Largest webhook body accepted, in bytes (413 above). */
+  ZALO_WEBHOOK_MAX_BYTES: number(65_536),
+  /** Outbox: first retry delay, longest delay, attempts before giving up, parallel sends. */
+  ZALO_SEND_RETRY_BASE_MS: number(1000),
+  ZALO_SEND_RETRY_MAX_MS: number(300_000),
+  ZALO_SEND_MAX_ATTEMPTS: number(40),
+  ZALO_SEND_CONCURRENCY: number(8),
+  /** Messages one user may send per minute on any channel (0 = no limit). */
+  RATE_LIMIT_PER_MINUTE: number(20),
 });
 
 export interface AppConfig {
@@ -87,6 +102,11 @@ export interface AppConfig {
   };
   zaloBot: { token?: string; secretToken?: string; apiBaseUrl: string };
   adminToken?: string;
+  /** How the OA webhook signature is checked (UNCONFIRMED details are settings). */
+  zaloSignature: { mode: 'enforce' | 'log-only'; secret: 'oa-secret-key' | 'app-secret'; timestamp: 'body' | 'header' };
+  /** Webhook body limit and outbox retry policy, shared by both Zalo channels. */
+  zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number };
+  rateLimitPerMinute: number;
 }
 
 /** Thrown with every problem listed, so a bad `.env` is fixed in one go. */
@@ -136,5 +156,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     zaloBot: { token: e.ZALO_BOT_TOKEN, secretToken: e.ZALO_BOT_SECRET_TOKEN, apiBaseUrl: e.ZALO_BOT_API_BASE_URL },
     adminToken: e.ADMIN_TOKEN,
+    zaloSignature: { mode: e.ZALO_OA_SIGNATURE_MODE, secret: e.ZALO_OA_SIGNATURE_SECRET, timestamp: e.ZALO_OA_SIGNATURE_TIMESTAMP },
+    zaloDelivery: {
+      webhookMaxBytes: e.ZALO_WEBHOOK_MAX_BYTES,
+      retryBaseMs: e.ZALO_SEND_RETRY_BASE_MS,
+      retryMaxMs: e.ZALO_SEND_RETRY_MAX_MS,
+      maxAttempts: e.ZALO_SEND_MAX_ATTEMPTS,
+      concurrency: Math.max(1, e.ZALO_SEND_CONCURRENCY),
+    },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -8,12 +8,21 @@ import { loadConfig } from './config.ts';
 import { createLogger } from './core/logger.ts';
 import { createAssistant, type Assistant } from './app.ts';
 import { createServer } from './http/server.ts';
+import { createAdminRouter } from './http/admin.ts';
+import { RateLimiter } from './http/rate-limit.ts';
+import { createZaloRouters, startZaloRuntime, type ZaloRuntime } from './channels/outbox/runtime.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   let assistant: Assistant | undefined;
-  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars });
+  let zalo: ZaloRuntime | undefined;
+  const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
+  const routers = [
+    ...createZaloRouters(config, () => zalo, logger),
+    createAdminRouter({ adminToken: config.adminToken, handoffs: () => assistant?.handoffs }),
+  ];
+  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);
@@ -30,12 +39,16 @@ async function main(): Promise<void> {
     config.zaloBot.token && config.zaloBot.secretToken ? 'Zalo Bot: bật (on)' : 'Zalo Bot: tắt — thiếu ZALO_BOT_TOKEN/ZALO_BOT_SECRET_TOKEN (off)',
   ];
   for (const c of channels) logger.info(c);
+  zalo = startZaloRuntime({ config, db: assistant.db, dialogue: assistant.dialogue, logger, rateLimiter });
 
   const stop = () => {
     logger.info('Đang dừng (shutting down)…');
     server.close(() => {
-      assistant?.close();
-      process.exit(0);
+      const closing = zalo ? zalo.stop() : Promise.resolve();
+      void closing.finally(() => {
+        assistant?.close();
+        process.exit(0);
+      });
     });
     setTimeout(() => process.exit(0), 3000).unref();
   };

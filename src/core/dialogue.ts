@@ -10,9 +10,10 @@ import { isIntentName, KNOWLEDGE_INTENTS, SOCIAL_INTENTS, type IntentName } from
 import type { IntentDefinition } from '../nlu/intents.ts';
 import type { KnowledgeBase, SearchHit } from '../retrieval/knowledge-base.ts';
 import type { ConversationRepository } from '../storage/conversation-repository.ts';
-import { normalizeText } from '../nlu/vietnamese.ts';
+import { foldDiacritics, normalizeText } from '../nlu/vietnamese.ts';
 import { confidenceOf } from '../answer/compose-answer.ts';
 import type { MenuCatalog } from '../handlers/menu.ts';
+import type { HandoffRecorder } from '../handlers/handoff-requests.ts';
 import type { Chunk } from '../kb/types.ts';
 
 export interface IntentPrediction {
@@ -31,7 +32,12 @@ export interface ConversationState {
   lastChoices?: string[];
   lastIntent?: string;
   lastQuery?: string;
+  /** The last answered question and the passages already shown, so "còn gì nữa?" shows the next ones. */
+  more?: { query: string; intent: string; shown: Array<{ doc: string; lines?: string }> };
 }
+
+/** "còn gì nữa?", "xem thêm", "tiếp": asks to continue the last answer (compared without diacritics). */
+const MORE_REQUEST = /^(con (gi|j|nua|khong|ko)( nua| khac)?( khong| ko)?|xem them|xem tiep|tiep( theo| tuc| di)?|them nua|nua di)( a| ad| nhe| nha)?[\s?.!]*$/;
 
 export const STATE_TTL_MS = 30 * 60_000;
 
@@ -42,6 +48,8 @@ export interface DialogueServices {
   menu: MenuCatalog;
   config: Pick<AppConfig, 'answer' | 'messageMaxChars' | 'officialChannel'>;
   conversations?: ConversationRepository;
+  /** Where "gặp cán bộ" requests are recorded for staff. */
+  handoffs?: HandoffRecorder;
   logger: Logger;
 }
 
@@ -61,7 +69,7 @@ export interface TurnContext {
 export type Handler = (ctx: TurnContext) => Promise<Reply> | Reply;
 
 /** Every intent has a handler (a missing key is a type error); `fallback` is required. */
-export type HandlerMap = Record<IntentName, Handler> & { fallback: Handler; payload: Handler; media: Handler; follow: Handler };
+export type HandlerMap = Record<IntentName, Handler> & { fallback: Handler; payload: Handler; media: Handler; follow: Handler; more: Handler };
 
 /** How sure the classifier must be before a short social message gets its fixed reply. */
 const SOCIAL_MIN_CONFIDENCE = 0.5;
@@ -94,8 +102,9 @@ export class Dialogue {
     const { conversations, logger } = this.services;
     const state = conversations?.loadState<ConversationState>(message.channel, message.userId, STATE_TTL_MS) ?? {};
     let reply: Reply;
+    const turn = { text: '' };
     try {
-      reply = await this.route(message, state);
+      reply = await this.route(message, state, turn);
     } catch (error) {
       logger.error('dialogue failed', error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) });
       reply = {
@@ -110,12 +119,13 @@ export class Dialogue {
       const inText = message.type === 'text' ? message.text : message.type === 'media' ? `[${message.mediaKind}]` : '[follow]';
       conversations.append({ channel: message.channel, userId: message.userId, direction: 'in', text: inText, createdAt: message.receivedAt });
       conversations.append({ channel: message.channel, userId: message.userId, direction: 'out', text: replyText(reply), intent: reply.intent, createdAt: now });
-      conversations.saveState(message.channel, message.userId, nextState(state, reply, message), now);
+      conversations.saveState(message.channel, message.userId, nextState(state, reply, message, turn.text), now);
     }
     return reply;
   }
 
-  private async route(message: IncomingMessage, state: ConversationState): Promise<Reply> {
+  /** `turn.text` receives the text actually routed (after a number picked a choice). */
+  private async route(message: IncomingMessage, state: ConversationState, turn: { text: string }): Promise<Reply> {
     const base = { message, state, services: this.services, hits: [], retrievalConfidence: 0 };
     const noPrediction: IntentPrediction = { intent: 'none', confidence: 0, ranking: [] };
     if (message.type === 'follow') return this.handlers.follow({ ...base, text: '', prediction: noPrediction });
@@ -132,6 +142,10 @@ export class Dialogue {
     // A bare number picks one of the choices shown last time.
     const choice = /^\d{1,2}$/.test(text) ? state.lastChoices?.[Number(text) - 1] : undefined;
     if (choice) text = choice;
+    turn.text = text;
+    if (state.more && MORE_REQUEST.test(foldDiacritics(text).toLowerCase())) {
+      return this.handlers.more({ ...base, text: state.more.query, prediction: noPrediction });
+    }
     if (text.startsWith('#')) return this.handlers.payload({ ...base, text, prediction: noPrediction });
 
     const prediction = this.services.classifier.classify(text);
@@ -169,11 +183,20 @@ export function buttonsMessage(text: string, buttons: Button[], numbered = true)
   return { type: 'buttons', text: numbered ? `${text}\n${numberedChoices(shown)}` : text, buttons: shown };
 }
 
-function nextState(state: ConversationState, reply: Reply, message: IncomingMessage): ConversationState {
+function nextState(state: ConversationState, reply: Reply, message: IncomingMessage, routedText: string): ConversationState {
   const choices = reply.messages.flatMap((m) => (m.type === 'buttons' ? m.buttons : [])).flatMap((b) => (b.kind === 'postback' ? [b.payload] : []));
   return {
     lastChoices: choices.length > 0 ? choices : state.lastChoices,
     lastIntent: reply.intent,
     lastQuery: message.type === 'text' ? message.text : state.lastQuery,
+    more: nextMore(state, reply, routedText),
   };
+}
+
+/** Keeps what an answer showed; a continuation adds to it; a turn without sources ends it. */
+function nextMore(state: ConversationState, reply: Reply, routedText: string): ConversationState['more'] {
+  const shown = reply.sources.map((s) => ({ doc: s.doc, lines: s.lines }));
+  if (reply.intent === 'more') return state.more && { ...state.more, shown: [...state.more.shown, ...shown].slice(-40) };
+  if (shown.length === 0) return undefined;
+  return { query: routedText.replace(/^#ask:/, ''), intent: reply.intent, shown };
 }

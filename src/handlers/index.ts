@@ -5,7 +5,7 @@
 import type { HandlerMap } from '../core/dialogue.ts';
 import { fixedReply } from './fixed-replies.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
-import { followHandler, handoffHandler, mediaHandler, payloadHandler, quizHandler } from './conversation-handlers.ts';
+import { followHandler, handoffHandler, mediaHandler, moreHandler, payloadHandler, quizHandler } from './conversation-handlers.ts';
 
 export function createHandlers(): HandlerMap {
   return {
@@ -25,8 +25,9 @@ export function createHandlers(): HandlerMap {
     payload: payloadHandler,
     media: mediaHandler,
     follow: followHandler,
+    more: moreHandler,
   };
 }
 
 /** Handler names the intents must cover (checked against intents/*.yaml at start-up). */
-export const HANDLED_INTENTS = Object.keys(createHandlers()).filter((k) => !['fallback', 'payload', 'media', 'follow'].includes(k));
+export const HANDLED_INTENTS = Object.keys(createHandlers()).filter((k) => !['fallback', 'payload', 'media', 'follow', 'more'].includes(k));

@@ -4,17 +4,22 @@
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Dialogue } from '../core/dialogue.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Button, Reply } from '../core/messages.ts';
+import { rateLimitedReply, type RateLimiter } from './rate-limit.ts';
 
 export interface ServerDeps {
   /** Undefined until the index is loaded; /healthz and /api/chat answer 503 meanwhile. */
   dialogue: () => Dialogue | undefined;
   logger: Logger;
   messageMaxChars: number;
+  /** Mounted first, before any body parser: the Zalo webhooks need the raw body. Also the admin API. */
+  routers?: Router[];
+  /** Per-user limit on /api/chat (a polite reply over it). */
+  rateLimiter?: RateLimiter;
 }
 
 const ChatRequestSchema = z.strictObject({
@@ -43,6 +48,7 @@ const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'channels'
 export function createServer(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  for (const router of deps.routers ?? []) app.use(router);
 
   app.get('/healthz', (_req, res) => {
     if (deps.dialogue()) res.json({ status: 'ok' });
@@ -64,6 +70,11 @@ export function createServer(deps: ServerDeps): express.Express {
     }
     if (text.length > deps.messageMaxChars) {
       res.status(400).json({ error: `text is too long: ${text.length} characters, at most ${deps.messageMaxChars}` });
+      return;
+    }
+    if (deps.rateLimiter && deps.rateLimiter.hit(`web:${userId}`) !== 'ok') {
+      res.setHeader('Retry-After', '60');
+      res.json(chatResponse(rateLimitedReply(deps.rateLimiter.perMinute)));
       return;
     }
     const dialogue = deps.dialogue();

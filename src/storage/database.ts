@@ -46,6 +46,40 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'zalo inbox, outbox, OA tokens and handoff requests',
+    sql: `
+      CREATE TABLE zalo_inbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL, event_key TEXT NOT NULL, user_id TEXT NOT NULL, message_json TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','done','failed','rate_limited')),
+        error TEXT, received_at INTEGER NOT NULL, processed_at INTEGER,
+        UNIQUE (channel, event_key)
+      );
+      CREATE INDEX zalo_inbox_status ON zalo_inbox(status, id);
+      CREATE TABLE zalo_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        inbox_id INTEGER REFERENCES zalo_inbox(id),
+        channel TEXT NOT NULL, user_id TEXT NOT NULL, payload_json TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sent','failed')),
+        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+        created_at INTEGER NOT NULL, sent_at INTEGER
+      );
+      CREATE INDEX zalo_outbox_pending ON zalo_outbox(status, channel, user_id, id);
+      CREATE TABLE zalo_oa_tokens (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        access_token TEXT, refresh_token TEXT, access_expires_at INTEGER,
+        refresh_dead INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL, updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE handoff_requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL, user_id TEXT NOT NULL, text TEXT NOT NULL, recent_json TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open', created_at INTEGER NOT NULL
+      );
+      CREATE INDEX handoff_requests_status ON handoff_requests(status, created_at);
+    `,
+  },
 ];
 
 /**

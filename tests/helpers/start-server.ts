@@ -42,6 +42,11 @@ export interface RunningServer {
   stop(): Promise<void>;
   /** Everything the child wrote to stdout and stderr so far, for failure messages. */
   logs(): string;
+  /**
+   * Kills the process group at once with SIGKILL (no graceful shutdown), as a crash would,
+   * and waits for it to exit. Keeps the data: pass your own `env.DATA_DIR` to restart on it.
+   */
+  kill(): Promise<void>;
 }
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -163,5 +168,12 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     throw error;
   }
 
-  return { baseUrl, stop, logs: () => output };
+  const kill = async (): Promise<void> => {
+    if (!exited) {
+      killGroup(child, 'SIGKILL');
+      await Promise.race([exitPromise, sleep(5000)]);
+    }
+  };
+
+  return { baseUrl, stop, logs: () => output, kill };
 }

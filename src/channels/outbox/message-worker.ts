@@ -1,0 +1,206 @@
+/**
+ * Answers what the webhooks stored, after they acknowledged it: takes pending inbox rows in
+ * order, asks the dialogue, stores the rendered replies in the outbox (in the same
+ * transaction that closes the inbox row) and sends them — one user at a time, in order,
+ * several users in parallel — retrying with exponential backoff when a retry can help.
+ * Everything it needs to resume after a crash is in SQLite.
+ */
+import type { Logger } from '../../core/logger.ts';
+import type { Channel, IncomingMessage, Reply } from '../../core/messages.ts';
+import type { InboxItem, OutboxItem, ZaloQueue } from '../../storage/zalo-queue.ts';
+import { rateLimitedReply, type RateLimiter } from '../../http/rate-limit.ts';
+import { backoffDelay, DeliveryError, type ChannelSender } from './delivery.ts';
+
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+  maxAttempts: number;
+}
+
+export interface MessageWorkerOptions {
+  queue: ZaloQueue;
+  dialogue: { handle(message: IncomingMessage): Promise<Reply> };
+  senders: ReadonlyMap<Channel, ChannelSender>;
+  logger: Logger;
+  retry: RetryPolicy;
+  /** Sends in flight at once (each to a different user). */
+  concurrency: number;
+  rateLimiter?: RateLimiter;
+  /** Safety net: how often to look for due work even when nothing kicked the worker. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+const yieldToIo = () => new Promise<void>((ok) => setImmediate(ok));
+
+export class MessageWorker {
+  private readonly now: () => number;
+  private inboxRunning = false;
+  private stopped = true;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly busyUsers = new Set<string>();
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private inboxDone: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: MessageWorkerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Resumes pending work left by a previous run, then keeps going. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.pollTimer = setInterval(() => {
+      this.kick();
+    }, this.options.pollMs ?? 1000);
+    this.pollTimer.unref();
+    this.kick();
+  }
+
+  /** New inbox rows (or due outbox rows) may be waiting: look now. */
+  kick(): void {
+    if (this.stopped) return;
+    if (!this.inboxRunning) {
+      this.inboxRunning = true;
+      this.inboxDone = this.drainInbox();
+    }
+    this.pumpOutbox();
+  }
+
+  /** Stops taking work and waits (up to `graceMs`) for sends in flight; unfinished work stays pending. */
+  async stop(graceMs = 3000): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    const pending = Promise.allSettled([this.inboxDone, ...this.inFlight.values()]);
+    await Promise.race([pending, new Promise<void>((ok) => setTimeout(ok, graceMs).unref())]);
+  }
+
+  /** Nothing pending in this process's view: no inbox run and no send in flight. */
+  get busy(): boolean {
+    return this.inboxRunning || this.inFlight.size > 0;
+  }
+
+  private async drainInbox(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const items = this.options.queue.pendingInbox(20);
+        if (items.length === 0) return;
+        for (const item of items) {
+          if (this.stopped) return;
+          await this.answer(item);
+          this.pumpOutbox();
+          // Let webhook requests that arrived meanwhile be acknowledged before the next answer.
+          await yieldToIo();
+        }
+      }
+    } catch (error) {
+      this.options.logger.error('outbox: inbox processing failed; will retry', describe(error));
+    } finally {
+      this.inboxRunning = false;
+    }
+  }
+
+  private async answer(item: InboxItem): Promise<void> {
+    const { queue, logger, senders, rateLimiter } = this.options;
+    const sender = senders.get(item.channel);
+    if (!sender) {
+      queue.end(item.id, 'failed', `channel ${item.channel} is off`);
+      logger.warn(`outbox: message for ${item.channel} left unanswered: the channel is off`);
+      return;
+    }
+    try {
+      const verdict = rateLimiter?.hit(`${item.channel}:${item.userId}`, item.receivedAt) ?? 'ok';
+      if (verdict === 'silenced') {
+        queue.end(item.id, 'rate_limited');
+        return;
+      }
+      if (verdict === 'limited') {
+        queue.complete(item, sender.render(rateLimitedReply(rateLimiter!.perMinute), item.userId), this.now());
+        logger.info(`rate limit: ${item.channel} user over ${rateLimiter!.perMinute}/min, told once`);
+        return;
+      }
+      if (sender.typing) {
+        sender.typing(item.userId).catch((error: unknown) => logger.debug('typing indicator failed', describe(error)));
+      }
+      const reply = await this.options.dialogue.handle(item.message);
+      queue.complete(item, sender.render(reply, item.userId), this.now());
+    } catch (error) {
+      // A bug while answering this one message: record it and move on, never loop on it.
+      queue.end(item.id, 'failed', error instanceof Error ? error.message : String(error));
+      logger.error('outbox: could not answer a message', describe(error));
+    }
+  }
+
+  private pumpOutbox(): void {
+    if (this.stopped) return;
+    const { queue, concurrency } = this.options;
+    const free = concurrency - this.inFlight.size;
+    if (free > 0) {
+      const now = this.now();
+      for (const item of queue.dueOutbox(now, free + this.inFlight.size)) {
+        if (this.inFlight.size >= concurrency) break;
+        const userKey = `${item.channel}:${item.userId}`;
+        if (this.inFlight.has(item.id) || this.busyUsers.has(userKey)) continue;
+        this.busyUsers.add(userKey);
+        const done = this.deliver(item).finally(() => {
+          this.inFlight.delete(item.id);
+          this.busyUsers.delete(userKey);
+          this.pumpOutbox();
+        });
+        this.inFlight.set(item.id, done);
+      }
+    }
+    this.scheduleWake();
+  }
+
+  /** Wakes up when the earliest retry is due (work already due is driven by kicks and finished sends). */
+  private scheduleWake(): void {
+    const due = this.options.queue.nextDueAfter(this.now());
+    if (due === undefined || this.stopped) return;
+    if (due >= this.wakeAt && this.wakeTimer) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = due;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wakeAt = Infinity;
+        this.pumpOutbox();
+      },
+      Math.max(0, due - this.now()),
+    );
+    this.wakeTimer.unref();
+  }
+
+  private async deliver(item: OutboxItem): Promise<void> {
+    const { queue, logger, retry } = this.options;
+    const sender = this.options.senders.get(item.channel);
+    try {
+      if (!sender) throw new DeliveryError(`channel ${item.channel} is off`, true);
+      await sender.send(item.userId, item.payload);
+      queue.markSent(item.id, this.now());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const retryable = !(error instanceof DeliveryError) || error.retryable;
+      const attempts = item.attempts + 1;
+      if (!retryable) {
+        queue.markFailed(item.id, message);
+        logger.warn(`outbox: ${item.channel} reply #${item.id} not sent and not retried: ${message}`);
+      } else if (attempts >= retry.maxAttempts) {
+        queue.markFailed(item.id, `gave up after ${attempts} attempts: ${message}`);
+        logger.error(`outbox: ${item.channel} reply #${item.id} given up after ${attempts} attempts: ${message}`);
+      } else {
+        const delay = backoffDelay(attempts, retry);
+        queue.reschedule(item.id, attempts, this.now() + delay, message);
+        logger.warn(`outbox: ${item.channel} reply #${item.id} failed (attempt ${attempts}), retry in ${delay} ms: ${message}`);
+      }
+    }
+  }
+}
+
+function describe(error: unknown): { error: string; stack?: string } {
+  return error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) };
+}

@@ -1,0 +1,113 @@
+/**
+ * The Zalo channels at run time: the persisted queue, the senders of the channels that are
+ * configured, the OA token manager and the worker that answers and delivers. `main.ts`
+ * starts it once the assistant is ready; the webhook routers reach it through a getter so
+ * they can be mounted before that (answering 503 meanwhile).
+ */
+import type { Router } from 'express';
+import type { AppConfig } from '../../config.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Channel, IncomingMessage, Reply } from '../../core/messages.ts';
+import type { Db } from '../../storage/database.ts';
+import { ZaloQueue } from '../../storage/zalo-queue.ts';
+import { ZaloTokenStore } from '../../storage/zalo-tokens.ts';
+import type { RateLimiter } from '../../http/rate-limit.ts';
+import { createOaWebhookRouter, oaChannelConfigured } from '../zalo-oa/webhook.ts';
+import { ZaloOaClient } from '../zalo-oa/oa-client.ts';
+import { SET_REFRESH_COMMAND, ZaloTokenManager } from '../zalo-oa/token-manager.ts';
+import { ZaloOaSender } from '../zalo-oa/sender.ts';
+import { botChannelConfigured, createBotWebhookRouter } from '../zalo-bot/webhook.ts';
+import { ZaloBotClient } from '../zalo-bot/bot-client.ts';
+import { ZaloBotSender } from '../zalo-bot/sender.ts';
+import type { ChannelSender } from './delivery.ts';
+import { MessageWorker } from './message-worker.ts';
+
+/** Finished inbox/outbox rows are kept this long (Zalo retries an event for up to 12 h). */
+const KEEP_FINISHED_MS = 7 * 86_400_000;
+
+export interface ZaloRuntime {
+  queue: ZaloQueue;
+  worker: MessageWorker;
+  tokens?: ZaloTokenManager;
+  channels: Channel[];
+  stop(): Promise<void>;
+}
+
+export interface ZaloRuntimeDeps {
+  config: AppConfig;
+  db: Db;
+  dialogue: { handle(message: IncomingMessage): Promise<Reply> };
+  logger: Logger;
+  rateLimiter?: RateLimiter;
+}
+
+/** Starts the worker for the configured channels; undefined when neither Zalo channel is configured. */
+export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined {
+  const { config, db, logger } = deps;
+  const senders = new Map<Channel, ChannelSender>();
+  let tokens: ZaloTokenManager | undefined;
+
+  if (oaChannelConfigured(config)) {
+    const store = new ZaloTokenStore(db);
+    if (store.seed({ accessToken: config.zaloOa.accessToken, refreshToken: config.zaloOa.refreshToken })) {
+      logger.info('Zalo OA: token pair taken from ZALO_OA_ACCESS_TOKEN/ZALO_OA_REFRESH_TOKEN and stored in SQLite (refreshed there from now on)');
+    }
+    const pair = store.get();
+    if (!pair?.accessToken && !pair?.refreshToken) {
+      logger.warn(`Zalo OA: no token yet — replies wait in the outbox until you run ${SET_REFRESH_COMMAND}`);
+    } else if (pair.refreshToken && !config.zaloOa.appSecret) {
+      logger.warn('Zalo OA: ZALO_APP_SECRET is missing, so the access token cannot be refreshed when it expires');
+    }
+    if (config.zaloSignature.mode === 'log-only') {
+      logger.warn('Zalo OA: ZALO_OA_SIGNATURE_MODE=log-only — webhook signatures are NOT enforced; set it to enforce once they verify');
+    }
+    tokens = new ZaloTokenManager({
+      store,
+      appId: config.zaloOa.appId,
+      appSecret: config.zaloOa.appSecret,
+      oauthBaseUrl: config.zaloOa.oauthBaseUrl,
+      logger,
+    });
+    tokens.start();
+    senders.set('zalo-oa', new ZaloOaSender(new ZaloOaClient({ apiBaseUrl: config.zaloOa.apiBaseUrl }), tokens));
+  }
+  if (botChannelConfigured(config)) {
+    senders.set('zalo-bot', new ZaloBotSender(new ZaloBotClient({ token: config.zaloBot.token!, apiBaseUrl: config.zaloBot.apiBaseUrl })));
+  }
+  if (senders.size === 0) return undefined;
+
+  const queue = new ZaloQueue(db);
+  const pruned = queue.prune(KEEP_FINISHED_MS);
+  if (pruned > 0) logger.info(`outbox: forgot ${pruned} finished rows older than 7 days`);
+  const pending = queue.counts();
+  if (pending.inboxPending + pending.outboxPending > 0) {
+    logger.info(`outbox: resuming ${pending.inboxPending} unanswered messages and ${pending.outboxPending} unsent replies`);
+  }
+  const worker = new MessageWorker({
+    queue,
+    dialogue: deps.dialogue,
+    senders,
+    logger,
+    retry: { baseMs: config.zaloDelivery.retryBaseMs, maxMs: config.zaloDelivery.retryMaxMs, maxAttempts: config.zaloDelivery.maxAttempts },
+    concurrency: config.zaloDelivery.concurrency,
+    rateLimiter: deps.rateLimiter,
+  });
+  worker.start();
+  return {
+    queue,
+    worker,
+    tokens,
+    channels: [...senders.keys()],
+    stop: async () => {
+      tokens?.stop();
+      await worker.stop();
+    },
+  };
+}
+
+/** Both webhook routers; they answer 404 while their channel is off and 503 until the runtime is up. */
+export function createZaloRouters(config: AppConfig, runtime: () => ZaloRuntime | undefined, logger: Logger): Router[] {
+  const queue = () => runtime()?.queue;
+  const onAccepted = () => runtime()?.worker.kick();
+  return [createOaWebhookRouter({ config, queue, onAccepted, logger }), createBotWebhookRouter({ config, queue, onAccepted, logger })];
+}

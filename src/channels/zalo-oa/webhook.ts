@@ -1,0 +1,128 @@
+/**
+ * `POST /webhooks/zalo-oa`: verify → parse → deduplicate → store → 200. Nothing else runs on
+ * the request path; the answer goes out later through the outbox. A bad signature is 401,
+ * malformed JSON 400, an oversized body 413 (by the server's error handler); every valid
+ * event gets 200, including those deliberately ignored, so Zalo never retries them.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { AppConfig } from '../../config.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { ZaloQueue } from '../../storage/zalo-queue.ts';
+import { classifyOaEvent } from './events.ts';
+import { oaSignature, signatureMatches } from './signature.ts';
+
+export interface OaWebhookDeps {
+  config: Pick<AppConfig, 'zaloOa' | 'zaloSignature' | 'zaloDelivery'>;
+  /** Undefined until storage is open: the webhook then answers 503 and Zalo retries later. */
+  queue: () => ZaloQueue | undefined;
+  /** Called after a new message is stored, to wake the outbox worker. */
+  onAccepted: () => void;
+  logger: Logger;
+}
+
+export const OA_WEBHOOK_PATH = '/webhooks/zalo-oa';
+
+/** Whether the OA channel has what it needs to verify webhooks. */
+export function oaChannelConfigured(config: Pick<AppConfig, 'zaloOa' | 'zaloSignature'>): boolean {
+  const secret = config.zaloSignature.secret === 'app-secret' ? config.zaloOa.appSecret : config.zaloOa.oaSecretKey;
+  return Boolean(config.zaloOa.appId && secret);
+}
+
+export function createOaWebhookRouter(deps: OaWebhookDeps): Router {
+  const { config, logger } = deps;
+  const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: config.zaloDelivery.webhookMaxBytes });
+  let loggedGoodInLogOnly = false;
+
+  router.post(OA_WEBHOOK_PATH, raw, (req: Request, res: Response) => {
+    if (!oaChannelConfigured(config)) {
+      res.status(404).json({ error: 'the Zalo OA channel is off: set ZALO_APP_ID and ZALO_OA_SECRET_KEY' });
+      return;
+    }
+    const queue = deps.queue();
+    if (!queue) {
+      res.status(503).json({ error: 'starting: try again shortly' });
+      return;
+    }
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      res.status(400).json({ error: 'body is not valid JSON' });
+      return;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      res.status(400).json({ error: 'body is not a JSON object' });
+      return;
+    }
+
+    const header = req.get('x-zevent-signature');
+    const digestOf = signer(config, rawBody, body as Record<string, unknown>, req.get('x-zevent-timestamp'));
+    const expected = digestOf(config.zaloSignature.secret, config.zaloSignature.timestamp);
+    const valid = expected !== undefined && signatureMatches(header, expected);
+    if (!valid) {
+      const hint = mismatchHint(digestOf, header);
+      if (config.zaloSignature.mode === 'enforce') {
+        logger.warn(`zalo-oa webhook: bad signature, rejected (401)${hint}`);
+        res.status(401).json({ error: 'invalid X-ZEvent-Signature' });
+        return;
+      }
+      logger.warn(`zalo-oa webhook: BAD SIGNATURE ACCEPTED because ZALO_OA_SIGNATURE_MODE=log-only — switch to enforce once set-up is done${hint}`);
+    } else if (config.zaloSignature.mode === 'log-only' && !loggedGoodInLogOnly) {
+      loggedGoodInLogOnly = true;
+      logger.warn('zalo-oa webhook: signatures verify with the current settings: set ZALO_OA_SIGNATURE_MODE=enforce');
+    }
+
+    const outcome = classifyOaEvent(body, Date.now());
+    if (outcome.kind === 'ignored') {
+      logger.debug(`zalo-oa webhook: ignored ${outcome.reason}`);
+      res.status(200).json({ status: 'ignored' });
+      return;
+    }
+    if (outcome.kind === 'invalid') {
+      // A signed event we cannot read: a 4xx would make Zalo retry it for hours and then
+      // disable the webhook, so acknowledge it and say so loudly.
+      logger.error(`zalo-oa webhook: event ignored: ${outcome.reason}`);
+      res.status(200).json({ status: 'ignored', error: outcome.reason });
+      return;
+    }
+    const stored = queue.accept(outcome.eventKey, outcome.message);
+    res.status(200).json({ status: stored });
+    if (stored === 'accepted') deps.onAccepted();
+  });
+  return router;
+}
+
+type Secret = 'oa-secret-key' | 'app-secret';
+type TimestampSource = 'body' | 'header';
+
+/** The signature under a variant (undefined when its secret or timestamp is missing). */
+function signer(
+  config: OaWebhookDeps['config'],
+  rawBody: Buffer,
+  body: Record<string, unknown>,
+  headerTimestamp: string | undefined,
+): (secret: Secret, timestamp: TimestampSource) => string | undefined {
+  const appId = config.zaloOa.appId ?? '';
+  const bodyTs = typeof body.timestamp === 'string' || typeof body.timestamp === 'number' ? String(body.timestamp) : undefined;
+  return (secret, timestamp) => {
+    const key = secret === 'app-secret' ? config.zaloOa.appSecret : config.zaloOa.oaSecretKey;
+    const ts = timestamp === 'body' ? bodyTs : headerTimestamp;
+    return key && ts !== undefined ? oaSignature(appId, rawBody, ts, key) : undefined;
+  };
+}
+
+/** Only computed on a mismatch: tells the operator which setting would verify. */
+function mismatchHint(digestOf: ReturnType<typeof signer>, header: string | undefined): string {
+  if (!header) return ': no X-ZEvent-Signature header';
+  for (const secret of ['oa-secret-key', 'app-secret'] as const) {
+    for (const timestamp of ['body', 'header'] as const) {
+      const digest = digestOf(secret, timestamp);
+      if (digest !== undefined && signatureMatches(header, digest)) {
+        return `: it WOULD match with ZALO_OA_SIGNATURE_SECRET=${secret} ZALO_OA_SIGNATURE_TIMESTAMP=${timestamp}`;
+      }
+    }
+  }
+  return ': no known variant matches (check ZALO_APP_ID and the secret keys)';
+}
