@@ -332,7 +332,36 @@ function formAllows(end: FormEnd, consumed: ReadonlyArray<[number, number]>, tok
 // Directory
 // ---------------------------------------------------------------------------------------
 
-type Guards = { readonly before: ReadonlyMap<string, ReadonlySet<string>>; readonly after: ReadonlyMap<string, ReadonlySet<string>> };
+/** One guard: the word it applies to and the neighbours that cancel it. */
+interface Guard {
+  readonly word: WordKeys;
+  readonly neighbours: readonly WordKeys[];
+}
+
+/** Guards by the folded key of the form word they apply to (first word / last word). */
+interface Guards {
+  readonly before: ReadonlyMap<string, readonly Guard[]>;
+  readonly after: ReadonlyMap<string, readonly Guard[]>;
+}
+
+/** A text token is this word: same accents if both are written with them, else same folding. */
+function isWord(tok: Token, w: WordKeys): boolean {
+  return tok.accented && w.accented ? tok.akey === w.akey : tok.key === w.key;
+}
+
+function compileGuards(rec: Record<string, string[]>): Map<string, Guard[]> {
+  const map = new Map<string, Guard[]>();
+  for (const [word, neighbours] of Object.entries(rec)) {
+    const w = keysOf(word.trim());
+    const guard: Guard = { word: w, neighbours: neighbours.map((n) => keysOf(n.trim())) };
+    map.set(w.key, [...(map.get(w.key) ?? []), guard]);
+  }
+  return map;
+}
+
+function guardBlocks(guards: readonly Guard[] | undefined, formWord: Token, neighbour: Token): boolean {
+  return (guards ?? []).some((g) => isWord(formWord, g.word) && g.neighbours.some((n) => isWord(neighbour, n)));
+}
 
 /**
  * The validated dictionary with its resolver. Build it with {@link loadAgencyDirectory}
@@ -353,7 +382,9 @@ export class AgencyDirectory {
     }
     for (const a of agencies) {
       if (a.kind !== 'so') continue;
-      for (const form of formsOf(a)) {
+      // Only the official forms: an alias such as "sở kế hoạch" would make "Kế hoạch số …"
+      // after a department a department.
+      for (const form of [a.name, a.short]) {
         const tokens = tokenizeForMatch(form);
         if (tokens.length < 2 || tokens[0]?.key !== 'so') continue;
         const suffix = form.slice((tokens[1] as Token).start);
@@ -362,9 +393,7 @@ export class AgencyDirectory {
         insertForm(this.soSuffixRoot, suffix, a.id);
       }
     }
-    const toMap = (rec: Record<string, string[]>): Map<string, Set<string>> =>
-      new Map(Object.entries(rec).map(([k, v]) => [agencyFormKey(k), new Set(v.map(agencyFormKey))]));
-    this.guards = { before: toMap(guards.notPrecededBy), after: toMap(guards.notFollowedBy) };
+    this.guards = { before: compileGuards(guards.notPrecededBy), after: compileGuards(guards.notFollowedBy) };
   }
 
   /** The agency with this id, if any. */
@@ -442,25 +471,30 @@ export class AgencyDirectory {
     return specific.length > 0 ? specific : found;
   }
 
+  /** False when a neighbouring word makes the form something else ("cơ sở y tế"). */
   private guardsPass(tokens: readonly Token[], c: Candidate): boolean {
     const firstTok = tokens[c.first] as Token;
     const before = tokens[c.first - 1];
     if (before !== undefined && firstTok.gap !== 'hard') {
-      if (this.guards.before.get(firstTok.key)?.has(before.key) === true) return false;
+      if (guardBlocks(this.guards.before.get(firstTok.key), firstTok, before)) return false;
     }
     const lastTok = tokens[c.last] as Token;
     const after = tokens[c.last + 1];
     if (after !== undefined && after.gap !== 'hard') {
-      if (this.guards.after.get(lastTok.key)?.has(after.key) === true) return false;
+      if (guardBlocks(this.guards.after.get(lastTok.key), lastTok, after)) return false;
     }
     return true;
   }
 
-  /** Non-overlapping candidates: more tokens first, then longer text, then earlier. */
+  /**
+   * Non-overlapping candidates, leftmost-longest: more tokens first, then the earlier one
+   * (the head noun comes first: "Chủ tịch UBND tỉnh Bắc Giang" is the Chairman, not
+   * "UBND tỉnh Bắc Giang"), then the longer text.
+   */
   private pickLongest(candidates: Candidate[], tokens: readonly Token[]): Candidate[] {
     const span = (c: Candidate): number => (tokens[c.last] as Token).end - (tokens[c.first] as Token).start;
     const sorted = [...candidates].sort(
-      (a, b) => b.last - b.first - (a.last - a.first) || span(b) - span(a) || a.first - b.first,
+      (a, b) => b.last - b.first - (a.last - a.first) || a.first - b.first || span(b) - span(a),
     );
     const used = new Uint8Array(tokens.length);
     const picked: Candidate[] = [];
@@ -486,7 +520,7 @@ export class AgencyDirectory {
     for (const c of picked) if (this.byId.get(c.agencyId)?.kind === 'so') starts.push(c.last + 1);
     for (let i = 1; i < tokens.length; i++) {
       const t = tokens[i] as Token;
-      if (t.key === 'so' && (tokens[i - 1] as Token).key === 'cac' && used[i] === 0) starts.push(i + 1);
+      if (isWord(t, SO_WORD) && isWord(tokens[i - 1] as Token, CAC_WORD) && used[i] === 0) starts.push(i + 1);
     }
     const seen = new Set<number>();
     while (starts.length > 0) {
@@ -510,6 +544,9 @@ export class AgencyDirectory {
     }
   }
 }
+
+const SO_WORD = keysOf('sở');
+const CAC_WORD = keysOf('các');
 
 /** name, short and aliases of an entry: every form it is matched on. */
 function formsOf(a: Agency): string[] {

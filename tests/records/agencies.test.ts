@@ -163,6 +163,7 @@ describe('mentions in real cells and sentences of the documents', () => {
       ['ban-can-su-dang-ubnd-tinh', 'ban-tuyen-giao-tinh-uy'],
     ],
     ['003 Nơi nhận', '- Các huyện ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy,', ['huyen-uy-dang-uy-truc-thuoc']],
+    ['001 PL I subtitle, leftmost of two overlapping forms', '(Kèm theo Kế hoạch số /UBND-KH của Chủ tịch UBND tỉnh Bắc Giang)', ['chu-tich-ubnd-tinh']],
     ['004 Ban Tổ chức of both levels', 'từ Ban Tổ chức Trung ương đến Ban Tổ chức Tỉnh ủy', ['ban-to-chuc-trung-uong', 'ban-to-chuc-tinh-uy']],
     ['004 district standing committees are not BTV Tỉnh ủy', 'ban thường vụ huyện ủy, thành ủy quản lý', ['huyen-uy-thanh-uy']],
     ['HTML in a 002 cell', '<i>Các nhiệm vụ về quản lý nhà nước</i>', []],
@@ -205,6 +206,7 @@ describe('mentions in real cells and sentences of the documents', () => {
     ['plural radio stations', 'cung cấp nội dung cho các đài phát thanh, truyền hình của tỉnh và Trung ương', []],
     ['"ủy quyền" after UBND tỉnh', 'UBND tỉnh ủy quyền cho Sở Tư pháp', ['ubnd-tinh', 'so-tu-phap']],
     ['"Các Tổ chức" is too vague', 'Các Tổ chức', []],
+    ['a plan after a department is not Sở KH&ĐT', 'Sở TT&TT; Kế hoạch số 146/KH-UBND ngày 28/6/2019', ['so-tt-tt']],
   ];
 
   test.each(NOT_AGENCIES)('no agency from %s', (_what, text, expected) => {
@@ -246,6 +248,7 @@ describe('findInQuestion', () => {
     ['các sở ngành phải làm gì', ['cac-so-nganh']],
     ['Sở Y tế và các sở, ngành phối hợp gì', ['so-y-te']],
     ['Sở TT&TT và Sở Tài chính', ['so-tt-tt', 'so-tai-chinh']],
+    ['việc nào có Sở Y tế tham gia', ['so-y-te']],
     ['ai chủ trì xây dựng kho dữ liệu số', []],
     ['tỉnh có bao nhiêu sở', []],
   ];
