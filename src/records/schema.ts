@@ -47,6 +47,8 @@ export const TaskRecordSchema = z.strictObject({
   lines: LineRangeSchema,
   /** Where the record came from: the automatic extractor or the reviewed data file. */
   origin: z.enum(['extracted', 'reviewed']),
+  /** For a lettered sub-row ("1.2.a)"): the id of its parent row, whose lead it shares. */
+  parentId: z.string().optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecordSchema>;
 
@@ -60,6 +62,8 @@ export const TargetRecordSchema = z.strictObject({
   text: z.string().min(1),
   /** Main value as a number (70 for "trên 70%"), when there is one. */
   value: z.number().optional(),
+  /** Upper end of a printed range ("75 – 100 thiết bị/100 dân" → value 75, valueMax 100). */
+  valueMax: z.number().optional(),
   /** "%", "GB/tháng/thuê bao", "thiết bị/100 dân", … */
   unit: z.string().default(''),
   /** "trên", "tối thiểu", "đạt", "100%" … as printed before the value. */
@@ -75,10 +79,33 @@ export const TargetRecordSchema = z.strictObject({
 });
 export type TargetRecord = z.infer<typeof TargetRecordSchema>;
 
+/**
+ * A group row of an appendix table ("I Phát triển hạ tầng kỹ thuật", "1 Hệ thống phòng họp
+ * trực tuyến"): not a task, but it carries subtotals (004) and sometimes a lead unit.
+ */
+export const GroupRecordSchema = z.strictObject({
+  /** `${docId}:${appendix key}:${row}` e.g. "004:PL1:I.1". */
+  id: z.string().min(1),
+  docId: z.string().min(1),
+  appendix: z.string().min(1),
+  /** Row number as printed ("I", "1", "4.2"); "" for an untitled italic group line (002). */
+  row: z.string(),
+  /** Title as printed, without the number. */
+  name: z.string().min(1),
+  /** Groups above this one, top first. */
+  path: z.array(z.string()).default([]),
+  leadText: z.string().default(''),
+  budget: BudgetSchema.optional(),
+  lines: LineRangeSchema,
+});
+export type GroupRecord = z.infer<typeof GroupRecordSchema>;
+
 /** What `extractRecords` returns for the whole knowledge base. */
 export interface RecordSet {
   tasks: TaskRecord[];
   targets: TargetRecord[];
+  /** Group rows of the appendix tables (subtotals, group leads). */
+  groups: GroupRecord[];
   /** Per appendix: rows seen in the source vs records produced, for `kb:build`'s report. */
   coverage: Array<{ docId: string; appendix: string; kind: 'task' | 'target'; rows: number; records: number; reviewed: number }>;
   problems: Array<{ file: string; message: string }>;
