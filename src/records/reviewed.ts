@@ -23,7 +23,10 @@
  *     lines: [843, 849]
  * ```
  * A repeated row number (001 prints 4.4.4 twice) is matched in order: the second entry for
- * "4.4.4" is the document's second 4.4.4.
+ * "4.4.4" is the document's second 4.4.4. To correct a row of a tab-separated table (002,
+ * 004), whose ids carry the group ("004:PL1:II.1.2.a)"), give that `id`. To correct a target
+ * found in an objectives section, give its id ("003:target:2"); other prose targets get
+ * `${docId}:target:r${n}` in file order.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -13,7 +13,8 @@ import { findPdfAppendices, splitPdfRows, splitTaskRow } from '../../src/records
 import { extractTabAppendices } from '../../src/records/extractors/tab-appendix.ts';
 import { appendixKey, cellText, joinPieces, parseAmount } from '../../src/records/extractors/text.ts';
 import type { RecordSet, TargetRecord, TaskRecord } from '../../src/records/schema.ts';
-import { REPO_ROOT, SOURCES_DIR, makeMeta } from '../kb/helpers.ts';
+import { REPO_ROOT, SOURCES_DIR, makeMeta, tempDir } from '../kb/helpers.ts';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const RECORDS_DIR = join(REPO_ROOT, 'knowledge', 'records');
@@ -302,6 +303,34 @@ describe('parsing rules', () => {
     expect(out.tasks[2]).toMatchObject({ name: 'Dòng con b bị ngắt sang dòng sau', leadText: 'Ban Tổ chức', parentId: 'T:PL3:I.1', lines: [10, 12] });
     expect(out.groups.map((g) => g.id)).toEqual(['T:PL3:I']);
     expect(out.coverage).toEqual([{ docId: 'T', appendix: 'Phụ lục 3', kind: 'task', rows: 3, records: 3, reviewed: 0 }]);
+  });
+});
+
+describe('reviewed data files', () => {
+  test('a reviewed entry with an id replaces a tab-table row; a broken file is reported, not fatal', () => {
+    const { dir, cleanup } = tempDir('records-test-');
+    writeFileSync(
+      join(dir, '004-sua.yaml'),
+      [
+        'docId: "004"',
+        'tasks:',
+        '  - appendix: Phụ lục 1',
+        '    row: "2"',
+        '    id: "004:PL1:I.2"',
+        '    lines: [336, 336]',
+        '    name: Xây dựng và đưa vào vận hành Hệ thống thu thập và giám sát an toàn thông tin của Tỉnh ủy',
+        '    leadText: Văn phòng Tỉnh ủy',
+        '    period: "2024"',
+        '    budget: { total: 5820, byYear: { "2024": 5820 }, text: "5.820 (2024: 5.820)" }',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'hong.yaml'), 'docId: [unclosed');
+    const corrected = extractRecords(documents, dir);
+    expect(corrected.tasks.find((t) => t.id === '004:PL1:I.2')).toMatchObject({ origin: 'reviewed', leadText: 'Văn phòng Tỉnh ủy', budget: { total: 5820 } });
+    expect(corrected.coverage.find((c) => c.docId === '004' && c.appendix === 'Phụ lục 1')?.reviewed).toBe(1);
+    expect(corrected.problems.some((p) => p.file === 'hong.yaml')).toBe(true);
+    expect(corrected.tasks).toHaveLength(set.tasks.length);
+    cleanup();
   });
 });
 
