@@ -161,11 +161,20 @@ function parseArgs(argv: readonly string[]): { dir: string; k: number; seed: num
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
-    if (arg === '--errors') args.errors = true;
-    else if (arg === '--dir' && value !== undefined) (args.dir = value), i++;
-    else if (arg === '--k' && value !== undefined) (args.k = Number.parseInt(value, 10)), i++;
-    else if (arg === '--seed' && value !== undefined) (args.seed = Number.parseInt(value, 10)), i++;
-    else throw new Error(`Unknown argument "${arg}". Usage: nlu-report [--dir intents] [--k 5] [--seed 7] [--errors]`);
+    if (arg === '--errors') {
+      args.errors = true;
+    } else if (arg === '--dir' && value !== undefined) {
+      args.dir = value;
+      i++;
+    } else if (arg === '--k' && value !== undefined) {
+      args.k = Number.parseInt(value, 10);
+      i++;
+    } else if (arg === '--seed' && value !== undefined) {
+      args.seed = Number.parseInt(value, 10);
+      i++;
+    } else {
+      throw new Error(`Unknown argument "${arg}". Usage: nlu-report [--dir intents] [--k 5] [--seed 7] [--errors]`);
+    }
   }
   if (!Number.isInteger(args.k) || args.k < 2) throw new Error('--k must be an integer ≥ 2');
   return args;
@@ -242,5 +251,11 @@ function main(): void {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main();
+  try {
+    main();
+  } catch (error) {
+    // Invalid intents or arguments: the message says what to fix; a stack trace would not.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }
