@@ -19,6 +19,8 @@ import { checkHandlersCover, loadIntents, type IntentDefinition } from './nlu/in
 import { IntentClassifier } from './nlu/intent-classifier.ts';
 import { createHandlers, HANDLED_INTENTS } from './handlers/index.ts';
 import { loadMenu } from './handlers/menu.ts';
+import { ProcedureCatalog } from './tthc/procedure-catalog.ts';
+import { formatProblem } from './tthc/catalog-loader.ts';
 import { HandoffRepository } from './handlers/handoff-requests.ts';
 
 export interface Assistant {
@@ -94,6 +96,8 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   if (missing.length > 0) throw new Error(`intents/*.yaml lacks intents: ${missing.join(', ')}`);
   const classifier = await time('classifier', () => IntentClassifier.train(intents));
   const menu = loadMenu(join(config.knowledgeDir, 'menu.yaml'));
+  const procedures = await time('procedure catalog', () => ProcedureCatalog.load(config.knowledgeDir, (text, mode) => analyze(text, thesaurus, mode)));
+  for (const p of procedures.problems) logger.warn(`Danh mục TTHC: bỏ qua mục lỗi (procedure catalog problem): ${formatProblem(p)}`);
 
   const conversations = new ConversationRepository(db);
   const handoffs = new HandoffRepository(db);
@@ -109,6 +113,8 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     conversations,
     handoffs,
     logger,
+    procedures,
+    followUps: [(text, state) => procedures.followUpPayload(text, state.procedure)],
   };
   const dialogue = new Dialogue(services, createHandlers());
   return { config, db, kb, dialogue, intents, conversations, handoffs, buildReport, startup, close: () => db.close() };

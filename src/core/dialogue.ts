@@ -15,6 +15,7 @@ import { confidenceOf } from '../answer/compose-answer.ts';
 import type { MenuCatalog } from '../handlers/menu.ts';
 import type { HandoffRecorder } from '../handlers/handoff-requests.ts';
 import type { Chunk } from '../kb/types.ts';
+import type { ProcedureCatalog } from '../tthc/procedure-catalog.ts';
 
 export interface IntentPrediction {
   intent: string;
@@ -32,6 +33,8 @@ export interface ConversationState {
   lastChoices?: string[];
   lastIntent?: string;
   lastQuery?: string;
+  /** Code of the procedure (TTHC catalog) last shown, so "cần giấy tờ gì?" refers to it. */
+  procedure?: string;
   /** The last answered question and the passages already shown, so "còn gì nữa?" shows the next ones. */
   more?: { query: string; intent: string; shown: Array<{ doc: string; lines?: string }> };
 }
@@ -51,7 +54,23 @@ export interface DialogueServices {
   /** Where "gặp cán bộ" requests are recorded for staff. */
   handoffs?: HandoffRecorder;
   logger: Logger;
+  /** The citizens' procedure catalog (knowledge/tthc). */
+  procedures?: ProcedureCatalog;
+  /**
+   * Turns a short message that only makes sense in context ("mất bao lâu?") into the payload
+   * it stands for, given the conversation state; undefined when it is not such a message.
+   */
+  followUps?: ReadonlyArray<(text: string, state: ConversationState) => string | undefined>;
 }
+
+/** What a turn may ask the dialogue to remember (merged into the conversation state). */
+export type StateUpdate = Partial<Pick<ConversationState, 'procedure'>>;
+
+/** A handler's reply, optionally with what to remember for the next turns. */
+export type TurnReply = Reply & { remember?: StateUpdate };
+
+/** Payload prefixes ("#tthc:…") owned by an intent's handler rather than the generic payload handler. */
+const PAYLOAD_OWNERS: Readonly<Record<string, IntentName>> = { tthc: 'procedure_question' };
 
 export interface TurnContext {
   message: IncomingMessage;
@@ -66,7 +85,7 @@ export interface TurnContext {
   services: DialogueServices;
 }
 
-export type Handler = (ctx: TurnContext) => Promise<Reply> | Reply;
+export type Handler = (ctx: TurnContext) => Promise<TurnReply> | TurnReply;
 
 /** Every intent has a handler (a missing key is a type error); `fallback` is required. */
 export type HandlerMap = Record<IntentName, Handler> & { fallback: Handler; payload: Handler; media: Handler; follow: Handler; more: Handler };
@@ -101,7 +120,7 @@ export class Dialogue {
   async handle(message: IncomingMessage): Promise<Reply> {
     const { conversations, logger } = this.services;
     const state = conversations?.loadState<ConversationState>(message.channel, message.userId, STATE_TTL_MS) ?? {};
-    let reply: Reply;
+    let reply: TurnReply;
     const turn = { text: '' };
     try {
       reply = await this.route(message, state, turn);
@@ -121,11 +140,12 @@ export class Dialogue {
       conversations.append({ channel: message.channel, userId: message.userId, direction: 'out', text: replyText(reply), intent: reply.intent, createdAt: now });
       conversations.saveState(message.channel, message.userId, nextState(state, reply, message, turn.text), now);
     }
-    return reply;
+    const { remember: _remember, ...shown } = reply;
+    return shown;
   }
 
   /** `turn.text` receives the text actually routed (after a number picked a choice). */
-  private async route(message: IncomingMessage, state: ConversationState, turn: { text: string }): Promise<Reply> {
+  private async route(message: IncomingMessage, state: ConversationState, turn: { text: string }): Promise<TurnReply> {
     const base = { message, state, services: this.services, hits: [], retrievalConfidence: 0 };
     const noPrediction: IntentPrediction = { intent: 'none', confidence: 0, ranking: [] };
     if (message.type === 'follow') return this.handlers.follow({ ...base, text: '', prediction: noPrediction });
@@ -146,7 +166,19 @@ export class Dialogue {
     if (state.more && MORE_REQUEST.test(foldDiacritics(text).toLowerCase())) {
       return this.handlers.more({ ...base, text: state.more.query, prediction: noPrediction });
     }
-    if (text.startsWith('#')) return this.handlers.payload({ ...base, text, prediction: noPrediction });
+    if (!text.startsWith('#')) {
+      for (const resolve of this.services.followUps ?? []) {
+        const payload = resolve(text, state);
+        if (payload) {
+          text = payload;
+          break;
+        }
+      }
+    }
+    if (text.startsWith('#')) {
+      const owner = PAYLOAD_OWNERS[/^#([a-z]+):/.exec(text)?.[1] ?? ''];
+      return (owner ? this.handlers[owner] : this.handlers.payload)({ ...base, text, prediction: noPrediction });
+    }
 
     const prediction = this.services.classifier.classify(text);
     const predicted = isIntentName(prediction.intent) ? prediction.intent : 'plan_question';
@@ -183,12 +215,13 @@ export function buttonsMessage(text: string, buttons: Button[], numbered = true)
   return { type: 'buttons', text: numbered ? `${text}\n${numberedChoices(shown)}` : text, buttons: shown };
 }
 
-function nextState(state: ConversationState, reply: Reply, message: IncomingMessage, routedText: string): ConversationState {
+function nextState(state: ConversationState, reply: TurnReply, message: IncomingMessage, routedText: string): ConversationState {
   const choices = reply.messages.flatMap((m) => (m.type === 'buttons' ? m.buttons : [])).flatMap((b) => (b.kind === 'postback' ? [b.payload] : []));
   return {
     lastChoices: choices.length > 0 ? choices : state.lastChoices,
     lastIntent: reply.intent,
     lastQuery: message.type === 'text' ? message.text : state.lastQuery,
+    procedure: reply.remember && 'procedure' in reply.remember ? reply.remember.procedure : state.procedure,
     more: nextMore(state, reply, routedText),
   };
 }

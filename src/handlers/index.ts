@@ -5,6 +5,7 @@
 import type { HandlerMap } from '../core/dialogue.ts';
 import { fixedReply } from './fixed-replies.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
+import { procedureHandler } from './procedure-handler.ts';
 import { followHandler, handoffHandler, mediaHandler, moreHandler, payloadHandler, quizHandler } from './conversation-handlers.ts';
 
 export function createHandlers(): HandlerMap {
@@ -18,7 +19,7 @@ export function createHandlers(): HandlerMap {
     lead_question: knowledgeAnswer('lead_question'),
     agency_tasks_question: knowledgeAnswer('agency_tasks_question'),
     target_question: knowledgeAnswer('target_question'),
-    procedure_question: knowledgeAnswer('procedure_question'),
+    procedure_question: procedureHandler,
     handoff: handoffHandler,
     quiz: quizHandler,
     fallback: knowledgeAnswer('plan_question'),
