@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     out(`  ${d.id} ${d.file}: ${d.chunks} đoạn (${kinds})`);
   }
   for (const p of report.problems) out(`  BỎ QUA (skipped) ${p.file}: ${p.message}`);
+  for (const line of report.records.lines) out(line);
   out(`Tìm kiếm vector: ${assistant.kb.hasVectors ? 'bật (on)' : 'tắt (off)'}`);
   assistant.close();
 }

@@ -13,6 +13,8 @@ import { vectorToBlob } from '../retrieval/vector-index.ts';
 import { loadKnowledgeSources } from './loaders/index.ts';
 import { sectionDocument } from './sectioner.ts';
 import type { Chunk, DocumentMeta, LoadedDocument } from './types.ts';
+import { extractRecords, recordsSummary } from '../records/extract.ts';
+import { saveRecords } from '../records/record-store.ts';
 
 /** Bump when chunking or index layout changes, so old indexes are rebuilt. */
 export const INDEX_FORMAT_VERSION = 'kb-5';
@@ -27,6 +29,8 @@ export interface BuildReport {
   documents: Array<{ id: string; file: string; chunks: number; byKind: Record<string, number> }>;
   problems: Array<{ file: string; message: string }>;
   chunkCount: number;
+  /** Plan records extracted with the index: counts and per-appendix coverage lines. */
+  records: { tasks: number; targets: number; coverage: number; lines: string[] };
   fingerprint: string;
   millis: { load: number; section: number; embed: number; write: number; total: number };
 }
@@ -46,6 +50,9 @@ export function knowledgeFingerprint(knowledgeDir: string, modelFingerprint: str
   }
   const thesaurus = join(knowledgeDir, 'thesaurus.yaml');
   if (existsSync(thesaurus)) hash.update('\0thesaurus\0').update(readFileSync(thesaurus));
+  const recordsDir = join(knowledgeDir, 'records');
+  const reviewed = existsSync(recordsDir) ? readdirSync(recordsDir).sort() : [];
+  for (const f of reviewed) hash.update('\0records/' + f + '\0').update(readFileSync(join(recordsDir, f)));
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -104,8 +111,15 @@ export async function buildKnowledgeIndex(opts: {
   }
   const t3 = performance.now();
 
+  const records = extractRecords(sorted, join(knowledgeDir, 'records'));
+  const summary = recordsSummary(records);
+  for (const p of records.problems) logger.warn(`Bản ghi (records): ${p.file}: ${p.message}`);
+
   const fingerprint = knowledgeFingerprint(knowledgeDir, embedder?.modelFingerprint ?? 'no-embeddings');
-  writeIndex(db, perDoc, allChunks, vectors, problems, fingerprint);
+  db.transaction(() => {
+    writeIndex(db, perDoc, allChunks, vectors, problems, fingerprint);
+    saveRecords(db, records.tasks, records.targets, summary.lines);
+  })();
   const t4 = performance.now();
 
   return {
@@ -117,6 +131,7 @@ export async function buildKnowledgeIndex(opts: {
     })),
     problems,
     chunkCount: allChunks.length,
+    records: { tasks: summary.tasks, targets: summary.targets, coverage: summary.coverage, lines: summary.lines },
     fingerprint,
     millis: { load: t1 - t0, section: t2 - t1, embed: t3 - t2, write: t4 - t3, total: t4 - t0 },
   };

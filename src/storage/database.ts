@@ -80,6 +80,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX handoff_requests_status ON handoff_requests(status, created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'plan records (tasks and targets) built with the knowledge index',
+    sql: `
+      CREATE TABLE kb_records (
+        kind TEXT NOT NULL CHECK (kind IN ('task', 'target')), id TEXT NOT NULL, doc_id TEXT NOT NULL,
+        seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id)
+      );
+      CREATE TABLE kb_records_report (line TEXT NOT NULL, seq INTEGER NOT NULL);
+    `,
+  },
 ];
 
 /**
@@ -101,7 +112,7 @@ export function migrate(db: Db): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const done: number[] = [];
-  for (const m of migrations) {
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);

@@ -200,22 +200,7 @@ describe('the real knowledge/thesaurus.yaml', () => {
     },
   );
 
-  test('analyze is fast: under 0.05 ms for a 20-word query', () => {
-    // Arrange
-    const query = 'cho em hỏi làm giấy khai sinh cho con online ở UBND xã thì cần giấy tờ gì, phí bn';
-    expect(tokenize(query)).toHaveLength(20);
-    for (let i = 0; i < 200; i++) analyze(query, th, 'query');
-    // Act: best of five batches, to be robust to a busy machine
-    const runs = 2000;
-    let best = Infinity;
-    for (let b = 0; b < 5; b++) {
-      const t0 = performance.now();
-      for (let i = 0; i < runs; i++) analyze(query, th, 'query');
-      best = Math.min(best, (performance.now() - t0) / runs);
-    }
-    // Assert
-    expect(best).toBeLessThan(0.05);
-  });
+  // Speed is measured by `npm run bench`, never asserted in a test.
 });
 
 describe('loadThesaurus errors', () => {

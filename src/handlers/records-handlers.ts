@@ -1,0 +1,289 @@
+/**
+ * Answers from the plans' records: who leads a task (with coordinating units, period,
+ * status, budget, legal basis), what an agency leads or coordinates (paged, grouped by
+ * document), and targets (value, year, who monitors, who carries out). Every block names its
+ * document, date, appendix row and lines. When the records do not hold the answer, the
+ * plan-text search answers instead.
+ */
+import { buttonsMessage, type Handler, type TurnContext } from '../core/dialogue.ts';
+import type { Button, OutgoingMessage, Reply, SourceRef } from '../core/messages.ts';
+import type { DocumentMeta } from '../kb/types.ts';
+import { analyze } from '../nlu/vietnamese.ts';
+import { byDocumentOrder, RecordLookup, type AgencyRole, type TaskMatch } from '../records/record-lookup.ts';
+import type { TargetRecord, TaskRecord } from '../records/schema.ts';
+import { knowledgeAnswer } from './knowledge-answer.ts';
+import { askButtonTitle } from './menu.ts';
+
+/** Below this match quality a record is not the answer; the text search takes over. */
+const MIN_RECORD_CONFIDENCE = 0.55;
+/** Items per page in an agency's task list. */
+export const PAGE_SIZE = 5;
+/** A list reply must stay one Zalo message. */
+const MAX_LIST_CHARS = 1900;
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1).replace(/\s+\S*$/u, '') + '…';
+}
+
+const matchConfidence = (m: { coverage: number; phraseCoverage: number }) => (m.coverage + m.phraseCoverage) / 2;
+
+/** "5820" → "5.820", "10.5" → "10,5" (Vietnamese number style). */
+export function formatMillions(n: number): string {
+  const [int, frac] = String(n).split('.');
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return frac ? `${grouped},${frac}` : grouped;
+}
+
+function docOf(ctx: TurnContext, docId: string): DocumentMeta {
+  const doc = ctx.services.kb.documents.get(docId);
+  if (!doc) throw new Error(`record cites unknown document ${docId}`);
+  return doc;
+}
+
+function taskSource(ctx: TurnContext, t: TaskRecord): SourceRef {
+  const doc = docOf(ctx, t.docId);
+  return { doc: doc.id, title: doc.shortName, section: `${t.appendix}, mục ${t.row}`, date: doc.date, lines: `${t.lines[0]}-${t.lines[1]}` };
+}
+
+function targetSource(ctx: TurnContext, t: TargetRecord): SourceRef {
+  const doc = docOf(ctx, t.docId);
+  return { doc: doc.id, title: doc.shortName, section: t.group, date: doc.date, lines: `${t.lines[0]}-${t.lines[1]}` };
+}
+
+function citation(ref: SourceRef): string {
+  return `Nguồn: ${ref.title} (${ref.date}), ${ref.section}, dòng ${ref.lines}.`;
+}
+
+const STATUS_TEXT: Record<NonNullable<TaskRecord['status']>, string> = {
+  new: 'nhiệm vụ mới',
+  continuing: 'nhiệm vụ tiếp tục triển khai',
+};
+
+/** The fields of one task, one per line, only those the document gives. */
+export function taskBlock(t: TaskRecord): string {
+  const lines = [`${t.row} ${t.name}`];
+  if (t.leadText) lines.push(`• Chủ trì: ${t.leadText}`);
+  if (t.coordinateText) lines.push(`• Phối hợp: ${t.coordinateText}`);
+  if (t.period) lines.push(`• Thời gian: ${t.period}`);
+  if (t.status) lines.push(`• Tình trạng: ${STATUS_TEXT[t.status]}`);
+  if (t.budget?.total !== undefined) {
+    const years = Object.entries(t.budget.byYear)
+      .map(([y, v]) => `${y}: ${formatMillions(v)}`)
+      .join('; ');
+    lines.push(`• Kinh phí dự kiến: ${formatMillions(t.budget.total)} triệu đồng${years ? ` (${years})` : ''}`);
+  }
+  if (t.product) lines.push(`• Sản phẩm: ${t.product}`);
+  if (t.legalBasis) lines.push(`• Căn cứ: ${t.legalBasis}`);
+  return lines.join('\n');
+}
+
+function targetBlock(t: TargetRecord): string {
+  const lines = [t.text];
+  if (t.year) lines.push(`• Năm/giai đoạn: ${t.year}`);
+  if (t.monitorText) lines.push(`• Theo dõi, đôn đốc: ${t.monitorText}`);
+  if (t.leadText) lines.push(`• Chủ trì thực hiện: ${t.leadText}`);
+  return lines.join('\n');
+}
+
+/** Same task in another document: its name shares most of the best match's words. */
+function sameTask(lookup: RecordLookup, a: TaskRecord, b: TaskRecord): boolean {
+  if (a.docId === b.docId) return false;
+  const [match] = lookup.searchTasks(a.name, 10, [b.docId]).filter((m) => m.task.id === b.id);
+  return match !== undefined && matchConfidence(match) >= 0.6;
+}
+
+function recordsOf(ctx: TurnContext): RecordLookup | undefined {
+  return ctx.services.records;
+}
+
+/** The question without the words that name a document, and the documents it names. */
+function topicOf(ctx: TurnContext): { topic: string; docIds: string[] } {
+  const named = ctx.services.kb.documentsNamedIn(ctx.text);
+  return { topic: ctx.text, docIds: named.map((n) => n.docId) };
+}
+
+/**
+ * "Ai chủ trì …?": the best-matching task's units, period, status, budget and basis; the same
+ * task in another document too (the provincial plan names the department, the department's
+ * own plan its unit); a short clarifying question when two different tasks match equally.
+ */
+export function leadAnswer(intent: string): Handler {
+  const fallback = knowledgeAnswer(intent);
+  return (ctx): Reply | Promise<Reply> => {
+    const lookup = recordsOf(ctx);
+    if (!lookup) return fallback(ctx);
+    const { topic, docIds } = topicOf(ctx);
+    const matches = lookup.searchTasks(topic, 6, docIds);
+    const top = matches[0];
+    if (!top || matchConfidence(top) < MIN_RECORD_CONFIDENCE) return fallback(ctx);
+
+    const rivals = matches
+      .slice(1)
+      .filter((m) => m.score >= top.score * 0.92 && matchConfidence(m) >= matchConfidence(top) * 0.95 && !sameTask(lookup, top.task, m.task) && m.task.leadText !== top.task.leadText);
+    if (rivals.length > 0) return clarify(ctx, intent, [top, ...rivals.slice(0, 2)]);
+
+    const shown = [top, ...matches.slice(1).filter((m) => sameTask(lookup, top.task, m.task)).slice(0, 1)];
+    return taskReply(ctx, intent, shown.map((m) => m.task), matchConfidence(top));
+  };
+}
+
+/** One or more tasks as blocks, each under its document and date. */
+export function taskReply(ctx: TurnContext, intent: string, tasks: readonly TaskRecord[], confidence: number): Reply {
+  const blocks = tasks.map((t) => {
+    const doc = docOf(ctx, t.docId);
+    return `Theo ${doc.shortName} (${doc.date}), ${t.appendix}:\n${taskBlock(t)}`;
+  });
+  const sources = tasks.map((t) => taskSource(ctx, t));
+  const text = `Dạ, ${blocks.join('\n\n')}\n\n${sources.map(citation).join('\n')}`;
+  return { messages: [{ type: 'text', text }], intent, sources, confidence };
+}
+
+function clarify(ctx: TurnContext, intent: string, options: readonly TaskMatch[]): Reply {
+  const buttons: Button[] = options.map((m) => ({
+    kind: 'postback',
+    title: askButtonTitle(`${m.task.row} ${m.task.name}`),
+    payload: `#task:${m.task.id}`,
+  }));
+  const lines = options.map((m, i) => `${i + 1}. ${m.task.name} (${docOf(ctx, m.task.docId).shortName}, mục ${m.task.row})`);
+  const text = `Dạ, có ${options.length} nhiệm vụ gần với câu hỏi của anh/chị:\n${lines.join('\n')}\nAnh/chị muốn hỏi nhiệm vụ nào ạ?`;
+  return { messages: [buttonsMessage(text, buttons, false)], intent, sources: [], confidence: matchConfidence(options[0]!) };
+}
+
+/** Role asked about: "phối hợp" (the column name in the plans) means coordinating units. */
+function roleAsked(ctx: TurnContext): AgencyRole {
+  const tokens = analyze(ctx.text, ctx.services.thesaurus, 'query');
+  const joined = ` ${tokens.join(' ')} `;
+  return joined.includes(' phối hợp ') && !joined.includes(' chủ trì ') ? 'coordinate' : 'lead';
+}
+
+/**
+ * "Sở Y tế được giao những việc gì?": the tasks the agency leads (or coordinates), grouped by
+ * document with counts, PAGE_SIZE per page and a "Xem thêm" button.
+ */
+export function agencyTasksAnswer(intent: string): Handler {
+  const fallback = knowledgeAnswer(intent);
+  return (ctx): Reply | Promise<Reply> => {
+    const lookup = recordsOf(ctx);
+    if (!lookup) return fallback(ctx);
+    const [agency] = lookup.agencies.findInQuestion(ctx.text).filter((a) => lookup.tasksOf(a.id, 'lead').length + lookup.tasksOf(a.id, 'coordinate').length > 0);
+    if (!agency) return fallback(ctx);
+    const { docIds } = topicOf(ctx);
+    return agencyPage(ctx, intent, agency.id, roleAsked(ctx), 1, docIds);
+  };
+}
+
+/** One page of an agency's task list (also reached by the "#agency:…" button payloads). */
+export function agencyPage(ctx: TurnContext, intent: string, agencyId: string, role: AgencyRole, page: number, docIds: readonly string[] = []): Reply {
+  const lookup = recordsOf(ctx)!;
+  const all = lookup.tasksOf(agencyId, role).filter((t) => docIds.length === 0 || docIds.includes(t.docId));
+  const name = lookup.agencies.display(agencyId);
+  const verb = role === 'lead' ? 'chủ trì' : 'phối hợp thực hiện';
+  if (all.length === 0) {
+    return { messages: [{ type: 'text', text: `Dạ, trong các văn bản em có, ${name} không được ghi là đơn vị ${verb} nhiệm vụ nào.` }], intent, sources: [], confidence: 0.6 };
+  }
+  const byDoc = new Map<string, TaskRecord[]>();
+  for (const t of [...all].sort(byDocumentOrder)) byDoc.set(t.docId, [...(byDoc.get(t.docId) ?? []), t]);
+  const summary =
+    byDoc.size > 1 ? ' — ' + [...byDoc.entries()].map(([docId, tasks]) => `${docOf(ctx, docId).shortName} (${docOf(ctx, docId).date}): ${tasks.length}`).join('; ') : '';
+  const pages = Math.ceil(all.length / PAGE_SIZE);
+  const current = Math.min(Math.max(1, page), pages);
+  const slice = [...byDoc.values()].flat().slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+
+  const lines: string[] = [];
+  let lastDoc = '';
+  slice.forEach((t, i) => {
+    if (t.docId !== lastDoc) {
+      const doc = docOf(ctx, t.docId);
+      lines.push(`${doc.shortName} (${doc.date}):`);
+      lastDoc = t.docId;
+    }
+    const n = (current - 1) * PAGE_SIZE + i + 1;
+    const extra = [t.period && `thời gian ${t.period}`, t.budget?.total !== undefined && `${formatMillions(t.budget.total)} triệu đồng`].filter(Boolean).join(', ');
+    lines.push(`${n}. ${t.name} (mục ${t.row}${extra ? `; ${extra}` : ''})`);
+  });
+  const budget = RecordLookup.totalBudget(all);
+  const agency = lookup.agencies.get(agencyId);
+  const fullName = agency && agency.name !== name ? `${agency.name} (${name})` : name;
+  const head = `Dạ, ${fullName} được ghi là đơn vị ${verb} ${all.length} nhiệm vụ${summary}.${budget > 0 && role === 'lead' ? ` Tổng kinh phí dự kiến các nhiệm vụ có ghi kinh phí: ${formatMillions(budget)} triệu đồng.` : ''}`;
+  const sources = [...new Map(slice.map((t) => [t.docId, t])).values()].map((t) => {
+    const ref = taskSource(ctx, t);
+    const rows = slice.filter((s) => s.docId === t.docId);
+    return { ...ref, section: `${t.appendix}`, lines: `${Math.min(...rows.map((r) => r.lines[0]))}-${Math.max(...rows.map((r) => r.lines[1]))}` };
+  });
+  // The rest of the list by name only, so the first screen answers "which ones?" in full;
+  // "Xem thêm" gives the details five at a time.
+  const rest = [...byDoc.values()].flat().slice(current * PAGE_SIZE);
+  const restLine = rest.length > 0 ? `\nCác nhiệm vụ tiếp theo: ${rest.map((t, i) => `${current * PAGE_SIZE + i + 1}. ${truncate(t.name, 70)}`).join('; ')}.` : '';
+  const more = current < pages ? `\n(Trang ${current}/${pages} — chọn “Xem thêm” hoặc nhắn 1 để xem chi tiết tiếp)` : pages > 1 ? `\n(Trang ${current}/${pages})` : '';
+  let body = `${head}\n${lines.join('\n')}${restLine}${more}\n\n${sources.map(citation).join('\n')}`;
+  if (body.length > MAX_LIST_CHARS) body = `${head}\n${lines.join('\n')}${more}\n\n${sources.map(citation).join('\n')}`;
+  const message: OutgoingMessage =
+    current < pages
+      ? buttonsMessage(body, [{ kind: 'postback', title: 'Xem thêm', payload: `#agency:${agencyId}:${role}:${current + 1}:${docIds.join(',')}` }], false)
+      : { type: 'text', text: body };
+  return { messages: [message], intent, sources, confidence: 0.9 };
+}
+
+/**
+ * Targets: the best-matching target with its value, year and agencies; or, when the
+ * question names a whole group ("các chỉ tiêu kinh tế số"), that group's targets.
+ */
+export function targetAnswer(intent: string): Handler {
+  const fallback = knowledgeAnswer(intent);
+  return (ctx): Reply | Promise<Reply> => {
+    const lookup = recordsOf(ctx);
+    if (!lookup) return fallback(ctx);
+    const { topic, docIds } = topicOf(ctx);
+    // A year in the question ("năm 2024") picks the targets set for that year when any match.
+    const years = ctx.text.match(/\b(19|20)\d{2}\b/g) ?? [];
+    const found = lookup.searchTargets(topic, 8, docIds);
+    const forYear = found.filter((m) => years.some((y) => coversYear(m.target.year, y)));
+    const matches = forYear.length > 0 && matchConfidence(forYear[0]!) >= MIN_RECORD_CONFIDENCE ? forYear : found;
+    const top = matches[0];
+    if (!top || matchConfidence(top) < MIN_RECORD_CONFIDENCE) return fallback(ctx);
+    const group = matches.filter((m) => m.target.group === top.target.group && m.target.docId === top.target.docId && m.score >= top.score * 0.85);
+    const groupNamed = ctx.services.kb.termsOf(top.target.group);
+    const keywords = ctx.services.kb.keywords(ctx.text);
+    const groupCoverage = keywords.length ? keywords.filter((k) => groupNamed.has(k)).length / keywords.length : 0;
+    const targets = group.length >= 2 && groupCoverage >= 0.5 ? lookup.targetsInGroup(top.target.group, [top.target.docId]) : [top.target];
+    return targetReply(ctx, intent, targets, matchConfidence(top));
+  };
+}
+
+/** "2024" is covered by "2024", "2021-2025", "2019 - 2025"; not by "2030". */
+export function coversYear(period: string, year: string): boolean {
+  const y = Number(year);
+  const nums = (period.match(/\d{4}/g) ?? []).map(Number);
+  if (nums.length === 0) return false;
+  if (nums.length === 1) return nums[0] === y;
+  return y >= Math.min(...nums) && y <= Math.max(...nums);
+}
+
+function targetReply(ctx: TurnContext, intent: string, targets: readonly TargetRecord[], confidence: number): Reply {
+  const first = targets[0]!;
+  const doc = docOf(ctx, first.docId);
+  const body =
+    targets.length === 1
+      ? targetBlock(first)
+      : `${first.group} (${targets.length} chỉ tiêu):\n${targets.map((t, i) => `${i + 1}. ${t.text}${t.monitorText ? ` — theo dõi: ${t.monitorText}` : ''}`).join('\n')}`;
+  const ref = targetSource(ctx, first);
+  if (targets.length > 1) ref.lines = `${Math.min(...targets.map((t) => t.lines[0]))}-${Math.max(...targets.map((t) => t.lines[1]))}`;
+  const text = `Dạ, theo ${doc.shortName} (${doc.date}):\n${body}\n\n${citation(ref)}`;
+  return { messages: [{ type: 'text', text }], intent, sources: [ref], confidence };
+}
+
+/** "#task:<id>" (a clarification button) and "#agency:<id>:<role>:<page>:<docs>" (Xem thêm). */
+export function recordsPayload(ctx: TurnContext, kind: string, value: string): Reply | undefined {
+  const lookup = recordsOf(ctx);
+  if (!lookup) return undefined;
+  if (kind === 'task') {
+    const task = lookup.tasks.find((t) => t.id === value);
+    return task ? taskReply(ctx, 'lead_question', [task], 1) : undefined;
+  }
+  if (kind === 'agency') {
+    const [agencyId, role, page, docs] = value.split(':');
+    if (!agencyId || (role !== 'lead' && role !== 'coordinate')) return undefined;
+    return agencyPage(ctx, 'agency_tasks_question', agencyId, role, Number(page) || 1, docs ? docs.split(',').filter(Boolean) : []);
+  }
+  return undefined;
+}
