@@ -22,8 +22,6 @@ import {
   TargetRecordSchema,
   TaskRecordSchema,
   type RecordSet,
-  type TargetRecord,
-  type TaskRecord,
 } from './schema.ts';
 
 /** Label used in coverage for the targets found in a document's prose. */

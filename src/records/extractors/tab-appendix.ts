@@ -204,7 +204,7 @@ function parseTable(doc: LoadedDocument, start: number, appendix: string, out: E
         entries.push(current);
         current = undefined;
       } else {
-        const previous = entries[entries.length - 1];
+        const previous = lastRow(entries);
         const level = previous ? (previous.kind === 'unnumbered' ? previous.level : previous.level + 1) : 1;
         current = make('unnumbered', '', level);
         entries.push(current);
@@ -232,7 +232,7 @@ function parseTable(doc: LoadedDocument, start: number, appendix: string, out: E
       entries.push(current);
       current = undefined;
     } else {
-      const previous = entries[entries.length - 1];
+      const previous = lastRow(entries);
       current = make('unnumbered', '', previous ? previous.level + 1 : 1);
       entries.push(current);
     }
@@ -241,6 +241,12 @@ function parseTable(doc: LoadedDocument, start: number, appendix: string, out: E
 
   buildRecords(doc, appendix, layout, entries, out);
   return i;
+}
+
+/** The last entry that is a row (labels have no level of their own until the end). */
+function lastRow(entries: readonly Entry[]): Entry | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i]?.kind !== 'label') return entries[i];
+  return undefined;
 }
 
 function cell(entry: Entry, index: number | undefined): string {
