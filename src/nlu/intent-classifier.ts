@@ -103,10 +103,18 @@ const FAMILY_SEEDS = [0x1e3779b1, 0x05ebca6b, 0x42b2ae35] as const;
  * but costs most of the training time: uint32 keys are heap numbers to V8.
  */
 class HashIndex {
-  private keys = new Int32Array(1 << 12);
+  private keys: Int32Array;
   /** Vocabulary index + 1; 0 marks an empty slot. */
-  private slots = new Int32Array(1 << 12);
+  private slots: Int32Array;
   size = 0;
+
+  /** Sized for `expected` entries up front, so training never rehashes (and never deoptimises). */
+  constructor(expected: number) {
+    let capacity = 1 << 10;
+    while (capacity < expected * 2) capacity *= 2;
+    this.keys = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity);
+  }
 
   /** Index of `hash`, or -1 when it was never added. */
   get(hash: number): number {
@@ -192,9 +200,10 @@ class FeatureBuffer {
   append(text: string, options: IntentClassifierOptions): void {
     const tokens = tokenize(foldDiacritics(text).replace(/[0-9]/g, '0'));
     if (tokens.length === 0) return;
-    for (const token of tokens) this.pushString(FAMILY_WORD, token);
     let previous = '<s>';
-    for (const token of tokens) {
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      this.pushString(FAMILY_WORD, token);
       this.pushString(FAMILY_BIGRAM, `${previous} ${token}`);
       previous = token;
     }
@@ -305,8 +314,11 @@ interface TrainingRows {
   labels: Int32Array;
 }
 
-/** Extracts every example's features into typed arrays sized up front (no garbage from growing JS arrays). */
-function buildRows(intents: readonly TrainingIntent[], options: IntentClassifierOptions): TrainingRows {
+/** Every example's hashed features, back to back; example e ends at `exampleEnd[e]`. */
+function extractAll(
+  intents: readonly TrainingIntent[],
+  options: IntentClassifierOptions,
+): { buffer: FeatureBuffer; exampleEnd: number[]; labelList: number[] } {
   const buffer = new FeatureBuffer();
   const exampleEnd: number[] = [];
   const labelList: number[] = [];
@@ -317,51 +329,59 @@ function buildRows(intents: readonly TrainingIntent[], options: IntentClassifier
       labelList.push(k);
     }
   }
+  return { buffer, exampleEnd, labelList };
+}
+
+/** Maps features to a vocabulary and builds the rows, in typed arrays sized up front (no garbage from growing JS arrays). */
+function buildRows(intents: readonly TrainingIntent[], options: IntentClassifierOptions): TrainingRows {
+  const { buffer, exampleEnd, labelList } = extractAll(intents, options);
   const total = buffer.length;
   const n = labelList.length;
-  const rows: TrainingRows = {
-    vocabulary: new HashIndex(),
-    family: new Uint8Array(total),
-    df: new Int32Array(total),
-    starts: new Int32Array(n + 1),
-    indices: new Int32Array(total),
-    values: new Float64Array(total),
-    labels: Int32Array.from(labelList),
-  };
+  const vocabulary = new HashIndex(total);
+  const family = new Uint8Array(total);
+  const df = new Int32Array(total);
+  const starts = new Int32Array(n + 1);
+  const indices = new Int32Array(total);
+  const values = new Float64Array(total);
   const scratch = new Int32Array(total);
   const touched = new Int32Array(total);
   let nnz = 0;
   for (let e = 0, from = 0; e < n; e++) {
     const to = exampleEnd[e]!;
-    nnz = countRow(rows, buffer, from, to, scratch, touched, nnz);
-    rows.starts[e + 1] = nnz;
+    let touchedCount = 0;
+    for (let i = from; i < to; i++) {
+      const index = vocabulary.getOrAdd(buffer.hashes[i]!);
+      if (scratch[index] === 0) {
+        touched[touchedCount++] = index;
+        family[index] = buffer.families[i]!;
+      }
+      scratch[index]!++;
+    }
+    nnz = appendRow(touched, touchedCount, scratch, df, indices, values, nnz);
+    starts[e + 1] = nnz;
     from = to;
   }
-  rows.indices = rows.indices.subarray(0, nnz);
-  rows.values = rows.values.subarray(0, nnz);
-  return rows;
+  return {
+    vocabulary,
+    family,
+    df,
+    starts,
+    indices: indices.subarray(0, nnz),
+    values: values.subarray(0, nnz),
+    labels: Int32Array.from(labelList),
+  };
 }
 
-/** Appends one example's distinct features (buffer[from, to)) as a row; returns the new row end. */
-function countRow(
-  rows: TrainingRows,
-  buffer: FeatureBuffer,
-  from: number,
-  to: number,
-  scratch: Int32Array,
+/** Writes one example's distinct features and their sublinear tf as a row; resets `scratch`. */
+function appendRow(
   touched: Int32Array,
+  touchedCount: number,
+  scratch: Int32Array,
+  df: Int32Array,
+  indices: Int32Array,
+  values: Float64Array,
   nnz: number,
 ): number {
-  const { vocabulary, family, df, indices, values } = rows;
-  let touchedCount = 0;
-  for (let i = from; i < to; i++) {
-    const index = vocabulary.getOrAdd(buffer.hashes[i]!);
-    if (scratch[index] === 0) {
-      touched[touchedCount++] = index;
-      family[index] = buffer.families[i]!;
-    }
-    scratch[index]!++;
-  }
   let at = nnz;
   for (let t = 0; t < touchedCount; t++) {
     const index = touched[t]!;
@@ -379,30 +399,44 @@ function weighRows(
   rows: TrainingRows,
   options: IntentClassifierOptions,
 ): { featureWeight: Float64Array; unseenWeight: Float64Array } {
-  const familyWeights = [options.wordWeight, options.bigramWeight, options.charWeight];
-  const n = rows.labels.length;
-  const V = rows.vocabulary.size;
-  const featureWeight = new Float64Array(V);
+  const familyWeights = Float64Array.of(options.wordWeight, options.bigramWeight, options.charWeight);
+  const featureWeight = new Float64Array(rows.vocabulary.size);
+  const maxIdf = idfWeights(rows.df, rows.family, rows.labels.length, familyWeights, featureWeight);
+  normaliseRows(rows.starts, rows.indices, rows.values, featureWeight);
+  return { featureWeight, unseenWeight: familyWeights.map((w) => w * maxIdf) };
+}
+
+/** out[f] = family weight × smoothed IDF; returns the largest IDF (given to unseen features). */
+function idfWeights(
+  df: Int32Array,
+  family: Uint8Array,
+  n: number,
+  familyWeights: Float64Array,
+  out: Float64Array,
+): number {
   let maxIdf = 1;
-  for (let f = 0; f < V; f++) {
-    const idf = Math.log((1 + n) / (1 + rows.df[f]!)) + 1;
+  for (let f = 0; f < out.length; f++) {
+    const idf = Math.log((1 + n) / (1 + df[f]!)) + 1;
     if (idf > maxIdf) maxIdf = idf;
-    featureWeight[f] = (familyWeights[rows.family[f]!] ?? 1) * idf;
+    out[f] = familyWeights[family[f]!]! * idf;
   }
-  const { starts, indices, values } = rows;
-  for (let e = 0; e < n; e++) {
+  return maxIdf;
+}
+
+/** values ← tf × weight, then each row scaled to unit length. */
+function normaliseRows(starts: Int32Array, indices: Int32Array, values: Float64Array, weight: Float64Array): void {
+  for (let e = 0; e + 1 < starts.length; e++) {
     const from = starts[e]!;
     const to = starts[e + 1]!;
     let norm = 0;
     for (let t = from; t < to; t++) {
-      const v = values[t]! * featureWeight[indices[t]!]!;
+      const v = values[t]! * weight[indices[t]!]!;
       values[t] = v;
       norm += v * v;
     }
     norm = Math.sqrt(norm) || 1;
     for (let t = from; t < to; t++) values[t] = values[t]! / norm;
   }
-  return { featureWeight, unseenWeight: Float64Array.from(familyWeights, (w) => w * maxIdf) };
 }
 
 /**
@@ -466,14 +500,31 @@ function buildPostings(rows: TrainingRows): {
   postingValue: Float64Array;
 } {
   const { starts, indices, values } = rows;
-  const V = rows.vocabulary.size;
-  const postingStart = new Int32Array(V + 1);
-  for (let t = 0; t < indices.length; t++) postingStart[indices[t]! + 1]!++;
-  for (let f = 0; f < V; f++) postingStart[f + 1]! += postingStart[f]!;
-  const fill = postingStart.slice(0, V);
+  const postingStart = countPostings(indices, rows.vocabulary.size);
   const postingExample = new Int32Array(indices.length);
   const postingValue = new Float64Array(indices.length);
-  for (let e = 0; e < rows.labels.length; e++) {
+  fillPostings(starts, indices, values, postingStart.slice(0, -1), postingExample, postingValue);
+  return { postingStart, postingExample, postingValue };
+}
+
+/** Start offset of each feature's posting list (prefix sums of document frequencies). */
+function countPostings(indices: Int32Array, V: number): Int32Array {
+  const start = new Int32Array(V + 1);
+  for (let t = 0; t < indices.length; t++) start[indices[t]! + 1]!++;
+  for (let f = 0; f < V; f++) start[f + 1]! += start[f]!;
+  return start;
+}
+
+/** Writes (example, value) into each feature's posting list; `fill` is the next free slot per feature. */
+function fillPostings(
+  starts: Int32Array,
+  indices: Int32Array,
+  values: Float64Array,
+  fill: Int32Array,
+  postingExample: Int32Array,
+  postingValue: Float64Array,
+): void {
+  for (let e = 0; e + 1 < starts.length; e++) {
     const to = starts[e + 1]!;
     for (let t = starts[e]!; t < to; t++) {
       const at = fill[indices[t]!]!++;
@@ -481,7 +532,6 @@ function buildPostings(rows: TrainingRows): {
       postingValue[at] = values[t]!;
     }
   }
-  return { postingStart, postingExample, postingValue };
 }
 
 /** A message as the model sees it, over the training vocabulary. */
