@@ -9,6 +9,7 @@
 import { buttonsMessage, type Handler, type TurnContext, type TurnReply } from '../core/dialogue.ts';
 import type { Button, OutgoingMessage, SourceRef } from '../core/messages.ts';
 import { citationLine, extractFromChunk, sourceRefOf } from '../answer/compose-answer.ts';
+import { foldDiacritics } from '../nlu/vietnamese.ts';
 import { numberedChoices } from '../core/messages.ts';
 import type { ProcedureCatalog } from '../tthc/procedure-catalog.ts';
 import { CARD_MAX_CHARS, renderAspect, renderCard, renderFieldList } from '../tthc/render.ts';
@@ -124,7 +125,7 @@ async function planLine(ctx: TurnContext, procedure: Procedure): Promise<{ line:
   for (const query of procedure.planQueries) {
     const hit = (await kb.search(query, { limit: 3 }))[0];
     if (!hit || hit.coverage < PLAN_MIN_COVERAGE) continue;
-    const extract = extractFromChunk(hit.chunk.text, kb.keywords(query), 260, (t) => kb.termsOf(t));
+    const extract = bestWindow(hit.chunk.text, kb.keywords(query), 200) ?? extractFromChunk(hit.chunk.text, kb.keywords(query), 200, (t) => kb.termsOf(t));
     const ref = sourceRefOf(hit);
     return { line: `Kế hoạch của tỉnh: "${extract}" (${citationLine(ref).replace(/\.$/u, '')})`, ref };
   }
@@ -163,4 +164,29 @@ function fits(messages: readonly OutgoingMessage[]): boolean {
 
 function reply(messages: OutgoingMessage[], sources: SourceRef[], remember: TurnReply['remember']): TurnReply {
   return { messages, intent: INTENT, sources, confidence: 1, remember };
+}
+
+/**
+ * The run of words (at most `budget` characters) holding most of the query's keywords: plan
+ * rows extracted from PDF tables interleave their columns, so the sentence about the videos
+ * sits mid-row and a head-and-tail cut would miss it.
+ */
+function bestWindow(text: string, keywords: readonly string[], budget: number): string | undefined {
+  const words = text.split(/\s+/u).filter(Boolean);
+  const wanted = new Set(keywords);
+  let best: { from: number; to: number; score: number } | undefined;
+  for (let from = 0; from < words.length; from++) {
+    let length = 0;
+    const seen = new Set<string>();
+    let to = from;
+    for (; to < words.length && length + words[to]!.length + 1 <= budget; to++) {
+      length += words[to]!.length + 1;
+      const key = foldDiacritics(words[to]!.replace(/[^\p{L}\p{N}]/gu, ''));
+      if (wanted.has(key)) seen.add(key);
+    }
+    if (!best || seen.size > best.score) best = { from, to, score: seen.size };
+  }
+  if (!best || best.score < Math.min(3, wanted.size)) return undefined;
+  const out = words.slice(best.from, best.to).join(' ');
+  return `${best.from > 0 ? '… ' : ''}${out}${best.to < words.length ? ' …' : ''}`;
 }

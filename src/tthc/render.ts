@@ -131,6 +131,7 @@ export function renderCard(p: Procedure, options: RenderOptions): string {
     { documentNotes: true, plan: true, stepMax: 400, feeNotes: true },
     { documentNotes: false, plan: true, stepMax: 400, feeNotes: true },
     { documentNotes: false, plan: true, stepMax: 400, feeNotes: false },
+    { documentNotes: false, plan: true, stepMax: 160, feeNotes: false },
     { documentNotes: false, plan: false, stepMax: 400, feeNotes: false },
     { documentNotes: false, plan: false, stepMax: 160, feeNotes: false },
     { documentNotes: false, plan: false, stepMax: 90, feeNotes: false },
