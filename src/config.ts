@@ -75,6 +75,8 @@ const EnvSchema = z.object({
   ZALO_SEND_RETRY_MAX_MS: number(300_000),
   ZALO_SEND_MAX_ATTEMPTS: number(40),
   ZALO_SEND_CONCURRENCY: number(8),
+  /** Answer Zalo messages in a worker thread (`on`), so composing answers never delays webhook acknowledgements. */
+  ZALO_ANSWER_THREAD: z.enum(['on', 'off']).optional().default('on'),
   /** Messages one user may send per minute on any channel (0 = no limit). */
   RATE_LIMIT_PER_MINUTE: number(20),
 });
@@ -105,7 +107,7 @@ export interface AppConfig {
   /** How the OA webhook signature is checked (UNCONFIRMED details are settings). */
   zaloSignature: { mode: 'enforce' | 'log-only'; secret: 'oa-secret-key' | 'app-secret'; timestamp: 'body' | 'header' };
   /** Webhook body limit and outbox retry policy, shared by both Zalo channels. */
-  zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number };
+  zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number; answerThread: boolean };
   rateLimitPerMinute: number;
 }
 
@@ -163,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryMaxMs: e.ZALO_SEND_RETRY_MAX_MS,
       maxAttempts: e.ZALO_SEND_MAX_ATTEMPTS,
       concurrency: Math.max(1, e.ZALO_SEND_CONCURRENCY),
+      answerThread: e.ZALO_ANSWER_THREAD === 'on',
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };

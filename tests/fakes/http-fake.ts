@@ -78,7 +78,7 @@ export function sendJson(res: ServerResponse, body: unknown, status = 200): void
 }
 
 /** Polls until `check` is true; a liveness bound for asynchronous delivery, not a timing assertion. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

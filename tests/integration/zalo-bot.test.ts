@@ -5,11 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/start-server.ts';
 import { startFakeZaloBot, type FakeZaloBot } from '../fakes/fake-zalo-bot.ts';
 import { waitFor } from '../fakes/http-fake.ts';
 import { botTextUpdate, newMsgId } from '../fakes/zalo-events.ts';
+
+// The answering thread loads its own assistant after the server is healthy: allow for a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const BOT_TOKEN = '1234567890:bot-token-for-tests';
 const SECRET = 'bot-webhook-secret-for-tests';

@@ -4,11 +4,14 @@
  * bad requests refused, retries and echoes ignored, a stale token refreshed, Zalo's
  * failures (-32, 5xx, dropped connections) survived, long replies split, handoffs listed.
  */
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/start-server.ts';
 import { startFakeZaloOa, type FakeZaloOa } from '../fakes/fake-zalo-oa.ts';
 import { waitFor } from '../fakes/http-fake.ts';
 import { echoEvent, followEvent, mediaEvent, newMsgId, signedRequest, TEST_APP_ID, textEvent } from '../fakes/zalo-events.ts';
+
+// The answering thread loads its own assistant after the server is healthy: allow for a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const OA_SECRET = 'oa-secret-key-for-tests';
 const APP_SECRET = 'app-secret-for-tests';

@@ -4,13 +4,16 @@
  * Every message is answered exactly once, and Zalo's retry of an event after the restart
  * is still recognised as a duplicate.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { rmSync } from 'node:fs';
 import { startServer, type RunningServer } from '../helpers/start-server.ts';
 import { freshDataDir } from '../helpers/test-assistant.ts';
 import { startFakeZaloOa, type FakeZaloOa } from '../fakes/fake-zalo-oa.ts';
 import { waitFor } from '../fakes/http-fake.ts';
 import { signedRequest, TEST_APP_ID, textEvent } from '../fakes/zalo-events.ts';
+
+// The answering thread loads its own assistant after the server is healthy: allow for a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const OA_SECRET = 'oa-secret-key-restart';
 let fake: FakeZaloOa;

@@ -43,6 +43,8 @@ export class MessageWorker {
   private wakeAt = Infinity;
   private pollTimer: NodeJS.Timeout | undefined;
   private inboxDone: Promise<void> = Promise.resolve();
+  /** Failed attempts to get an answer, per inbox row (the dialogue being unavailable, not a bad message). */
+  private readonly answerFailures = new Map<number, number>();
 
   constructor(private readonly options: MessageWorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -91,7 +93,8 @@ export class MessageWorker {
         if (items.length === 0) return;
         for (const item of items) {
           if (this.stopped) return;
-          await this.answer(item);
+          // The dialogue is unavailable: leave the rest pending; the next poll tries again.
+          if (!(await this.answer(item))) return;
           this.pumpOutbox();
           // Let webhook requests that arrived meanwhile be acknowledged before the next answer.
           await yieldToIo();
@@ -104,35 +107,51 @@ export class MessageWorker {
     }
   }
 
-  private async answer(item: InboxItem): Promise<void> {
+  /** Answers one inbox row; false when the dialogue could not be reached (the row stays pending). */
+  private async answer(item: InboxItem): Promise<boolean> {
     const { queue, logger, senders, rateLimiter } = this.options;
     const sender = senders.get(item.channel);
     if (!sender) {
       queue.end(item.id, 'failed', `channel ${item.channel} is off`);
       logger.warn(`outbox: message for ${item.channel} left unanswered: the channel is off`);
-      return;
+      return true;
     }
     try {
       const verdict = rateLimiter?.hit(`${item.channel}:${item.userId}`, item.receivedAt) ?? 'ok';
       if (verdict === 'silenced') {
         queue.end(item.id, 'rate_limited');
-        return;
+        return true;
       }
       if (verdict === 'limited') {
         queue.complete(item, sender.render(rateLimitedReply(rateLimiter!.perMinute), item.userId), this.now());
         logger.info(`rate limit: ${item.channel} user over ${rateLimiter!.perMinute}/min, told once`);
-        return;
+        return true;
       }
       if (sender.typing) {
         sender.typing(item.userId).catch((error: unknown) => logger.debug('typing indicator failed', describe(error)));
       }
-      const reply = await this.options.dialogue.handle(item.message);
+      let reply: Reply;
+      try {
+        reply = await this.options.dialogue.handle(item.message);
+      } catch (error) {
+        // Dialogue.handle never throws for a bad message: this is the dialogue (thread) failing.
+        const failures = (this.answerFailures.get(item.id) ?? 0) + 1;
+        this.answerFailures.set(item.id, failures);
+        if (failures < 3) {
+          logger.warn(`outbox: the dialogue is unavailable (${failures}/3), will retry`, describe(error));
+          return false;
+        }
+        throw error;
+      }
+      this.answerFailures.delete(item.id);
       queue.complete(item, sender.render(reply, item.userId), this.now());
     } catch (error) {
       // A bug while answering this one message: record it and move on, never loop on it.
+      this.answerFailures.delete(item.id);
       queue.end(item.id, 'failed', error instanceof Error ? error.message : String(error));
       logger.error('outbox: could not answer a message', describe(error));
     }
+    return true;
   }
 
   private pumpOutbox(): void {

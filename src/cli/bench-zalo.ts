@@ -1,0 +1,187 @@
+/**
+ * The Zalo section of `npm run bench`: drives `POST /webhooks/zalo-oa` of the real server
+ * (a child process) with autocannon on loopback — every request a distinct, correctly signed
+ * message from a distinct user — while the server answers through its outbox to a fake OA
+ * API on 127.0.0.1. Reports the acknowledgement latency (p50/p99, and as a ratio of a
+ * trivial GET /healthz run the same way), messages per second acknowledged and answered end
+ * to end, and, counted at the fake OA API, replies lost and duplicated.
+ *
+ * usage: npm run bench (runs after the answer benchmark)   or   npx tsx src/cli/bench-zalo.ts [--zalo-messages 3000]
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { startServer, type RunningServer } from '../../tests/helpers/start-server.ts';
+import { startFakeZaloOa, type FakeZaloOa } from '../../tests/fakes/fake-zalo-oa.ts';
+import { waitFor } from '../../tests/fakes/http-fake.ts';
+import { newMsgId, signedRequest, TEST_APP_ID, textEvent } from '../../tests/fakes/zalo-events.ts';
+
+export interface ZaloBenchOptions {
+  out: (line?: string) => void;
+  /** Signed messages sent through autocannon (default 3000). */
+  messages?: number;
+  connections?: number;
+  /** Questions mixed into the load (default: the dev set's, if found). */
+  questionsFile?: string;
+}
+
+export interface ZaloBenchResult {
+  ackP50: number;
+  ackP99: number;
+  baselineP99: number;
+  acksPerSecond: number;
+  answeredPerSecond: number;
+  accepted: number;
+  lost: number;
+  duplicated: number;
+}
+
+const OA_SECRET = 'bench-oa-secret-key';
+
+interface Stats {
+  p50: number;
+  p99: number;
+  rps: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+function stats(r: autocannon.Result): Stats {
+  return { p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts };
+}
+
+function loadQuestions(file: string | undefined): string[] {
+  const base = ['xin chào', 'cảm ơn', 'menu', 'gặp cán bộ'];
+  if (!file || !existsSync(file)) return base;
+  const qs = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { q: string; oos?: boolean })
+    .filter((q) => !q.oos)
+    .map((q) => q.q);
+  return [...base, ...qs.slice(0, 40)];
+}
+
+/**
+ * Runs the webhook load test; prints its section and returns the figures.
+ * @example await benchZalo({ out: console.log, messages: 3000 })
+ */
+export async function benchZalo(options: ZaloBenchOptions): Promise<ZaloBenchResult> {
+  const { out } = options;
+  const total = options.messages ?? 3000;
+  const connections = options.connections ?? 100;
+  const texts = loadQuestions(options.questionsFile);
+  let fake: FakeZaloOa | undefined;
+  let server: RunningServer | undefined;
+  try {
+    fake = await startFakeZaloOa({ appId: TEST_APP_ID, appSecret: 'bench-app-secret', accessTokens: ['bench-access'] });
+    server = await startServer({
+      readyTimeoutMs: 300_000,
+      env: {
+        LOG_LEVEL: 'warn',
+        ZALO_APP_ID: TEST_APP_ID,
+        ZALO_OA_SECRET_KEY: OA_SECRET,
+        ZALO_OA_ACCESS_TOKEN: 'bench-access',
+        ZALO_API_BASE_URL: fake.baseUrl,
+        ZALO_OAUTH_BASE_URL: fake.baseUrl,
+      },
+    });
+    const url = `${server.baseUrl}/webhooks/zalo-oa`;
+
+    // Warm-up: a few messages through the whole path.
+    for (let i = 0; i < 20; i++) {
+      const req = signedRequest(textEvent({ userId: `warm-${i}`, text: texts[i % texts.length]! }), OA_SECRET);
+      await fetch(url, { method: 'POST', headers: req.headers, body: req.body }).then((r) => r.arrayBuffer());
+    }
+    await waitFor(() => fake!.delivered.length >= 20, 'warm-up replies', 60_000);
+
+    // Baseline: the cheapest route of the same server under the same load.
+    const baseline = stats(await autocannon({ url: `${server.baseUrl}/healthz`, connections, amount: total }));
+
+    // The webhook: each request a new signed message from a new user.
+    let n = 0;
+    const accepted = new Set<string>();
+    const started = performance.now();
+    const result = await autocannon({
+      url,
+      connections,
+      amount: total,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req: autocannon.Request, context: Record<string, unknown>) => {
+            const userId = `bench-${n}`;
+            const signed = signedRequest(textEvent({ userId, text: texts[n % texts.length]!, msgId: newMsgId() }), OA_SECRET);
+            n += 1;
+            context.userId = userId;
+            return { ...req, method: 'POST', headers: signed.headers, body: signed.body };
+          },
+          onResponse: (status: number, body: string, context: Record<string, unknown>) => {
+            if (status === 200 && body.includes('"accepted"')) accepted.add(String(context.userId));
+          },
+        },
+      ],
+    } as autocannon.Options);
+    const ack = stats(result);
+
+    // Wait until every accepted message has its reply (or nothing moves for 30 s).
+    let lastCount = -1;
+    let lastChange = Date.now();
+    const repliedUsers = () => {
+      const users = new Set(fake!.delivered.filter((d) => d.userId.startsWith('bench-')).map((d) => d.userId));
+      return [...accepted].filter((u) => users.has(u)).length;
+    };
+    await waitFor(
+      () => {
+        const c = repliedUsers();
+        if (c !== lastCount) {
+          lastCount = c;
+          lastChange = Date.now();
+        }
+        return c >= accepted.size || Date.now() - lastChange > 30_000;
+      },
+      'replies',
+      30 * 60_000,
+    );
+    const lastReplyAt = Math.max(...fake.delivered.map((d) => d.at));
+    const drainSeconds = (lastReplyAt - (Date.now() - (performance.now() - started))) / 1000;
+    // Give late duplicates a moment to show up before counting.
+    await new Promise((ok) => setTimeout(ok, 1000));
+
+    const seen = new Map<string, number>();
+    for (const d of fake.delivered) if (d.userId.startsWith('bench-')) seen.set(`${d.userId}\u0000${d.text}`, (seen.get(`${d.userId}\u0000${d.text}`) ?? 0) + 1);
+    const duplicated = [...seen.values()].reduce((s, c) => s + (c - 1), 0);
+    const replied = new Set(fake.delivered.map((d) => d.userId));
+    const lost = [...accepted].filter((u) => !replied.has(u)).length;
+    const replies = fake.delivered.filter((d) => d.userId.startsWith('bench-')).length;
+    const answeredPerSecond = accepted.size / Math.max(0.001, drainSeconds);
+
+    out(`Zalo OA webhook under load (autocannon, ${connections} connections, loopback, ${total} signed messages from ${total} users, ${texts.length} texts)`);
+    out(`  baseline GET /healthz:  p50 ${baseline.p50} ms · p99 ${baseline.p99} ms · ${Math.round(baseline.rps)} req/s`);
+    out(
+      `  webhook acknowledgement: p50 ${ack.p50} ms · p99 ${ack.p99} ms (p99 ${(ack.p99 / Math.max(1, baseline.p99)).toFixed(2)}× the baseline's) · non-2xx ${ack.non2xx} · errors ${ack.errors} · timeouts ${ack.timeouts}`,
+    );
+    out(`  acknowledged: ${Math.round(ack.rps)} messages/s sustained (${accepted.size} accepted)`);
+    out(`  answered end to end: ${answeredPerSecond.toFixed(0)} messages/s (last reply ${drainSeconds.toFixed(1)} s after the first request), ${replies} replies`);
+    out(`  at the fake OA API: lost ${lost} · duplicated ${duplicated}`);
+    return { ackP50: ack.p50, ackP99: ack.p99, baselineP99: baseline.p99, acksPerSecond: ack.rps, answeredPerSecond, accepted: accepted.size, lost, duplicated };
+  } finally {
+    await server?.stop();
+    await fake?.close();
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf('--zalo-messages');
+  benchZalo({
+    out: (s = '') => process.stdout.write(s + '\n'),
+    messages: i >= 0 ? Number(args[i + 1]) : undefined,
+    questionsFile: resolve('../shared/eval/dev-questions.jsonl'),
+  }).catch((error: unknown) => {
+    process.stderr.write(`bench-zalo: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
