@@ -72,7 +72,17 @@ export function replyText(reply: Reply): string {
   return reply.messages.map((m) => m.text).join('\n\n');
 }
 
-/** Buttons rendered as numbered lines ("1. Thủ tục hành chính"), for channels without buttons. */
+/**
+ * Buttons as text for channels that cannot draw them: choices (postbacks) are numbered, so a
+ * typed "2" picks the second choice; links and phone numbers are listed as they are.
+ */
 export function numberedChoices(buttons: readonly Button[]): string {
-  return buttons.map((b, i) => `${i + 1}. ${b.title}`).join('\n');
+  let n = 0;
+  return buttons
+    .map((b) => {
+      if (b.kind === 'postback') return `${++n}. ${b.title}`;
+      if (b.kind === 'url') return `– ${b.title}: ${b.url}`;
+      return `– ${b.title}: ${b.phone}`;
+    })
+    .join('\n');
 }

@@ -4,7 +4,8 @@
  * A rebuild is deterministic: same inputs, same rows. A broken file is reported and skipped;
  * the rest of the knowledge base still builds.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/logger.ts';
@@ -18,6 +19,18 @@ import { saveRecords } from '../records/record-store.ts';
 
 /** Bump when chunking or index layout changes, so old indexes are rebuilt. */
 export const INDEX_FORMAT_VERSION = 'kb-5';
+
+/** Source folders whose code shapes the index: a change there means rebuild. */
+const CODE_DIRS = [fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(new URL('../records/', import.meta.url))];
+
+function hashTree(hash: Hash, dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) hashTree(hash, p);
+    else if (entry.name.endsWith('.ts')) hash.update('\0' + entry.name + '\0').update(readFileSync(p));
+  }
+}
 
 /** What the index needs from an embedding model. */
 export interface PassageEmbedder {
@@ -50,6 +63,8 @@ export function knowledgeFingerprint(knowledgeDir: string, modelFingerprint: str
   }
   const thesaurus = join(knowledgeDir, 'thesaurus.yaml');
   if (existsSync(thesaurus)) hash.update('\0thesaurus\0').update(readFileSync(thesaurus));
+  // The code that turns documents into chunks and records is an input too.
+  for (const dir of CODE_DIRS) hashTree(hash, dir);
   const recordsDir = join(knowledgeDir, 'records');
   const reviewed = existsSync(recordsDir) ? readdirSync(recordsDir).sort() : [];
   for (const f of reviewed) hash.update('\0records/' + f + '\0').update(readFileSync(join(recordsDir, f)));
