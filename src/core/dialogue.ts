@@ -61,6 +61,20 @@ export interface DialogueServices {
    * it stands for, given the conversation state; undefined when it is not such a message.
    */
   followUps?: ReadonlyArray<(text: string, state: ConversationState) => string | undefined>;
+  /** Multi-turn activities (the quiz) that see each text message first; see `Activity`. */
+  activities?: Readonly<Record<string, Activity>>;
+}
+
+/**
+ * A multi-turn activity (a quiz) whose own flow goes around the router: while it runs for a
+ * user, "B", "2", "dừng" or a display name belong to it, and so do its "#quiz:…" payloads
+ * and its entry commands ("thamgia 123456"). It keeps its own per-user state (in SQLite).
+ */
+export interface Activity {
+  /** A reply when the message belongs to the activity; undefined lets normal routing answer. */
+  intercept(ctx: TurnContext): Promise<Reply | undefined> | Reply | undefined;
+  /** Answers the intent that names the activity ("thi thử", "quiz"). */
+  open(ctx: TurnContext): Promise<Reply> | Reply;
 }
 
 /** What a turn may ask the dialogue to remember (merged into the conversation state). */
@@ -158,6 +172,11 @@ export class Dialogue {
         `Dạ, tin nhắn của anh/chị dài quá (${text.length} ký tự, tối đa ${this.services.config.messageMaxChars}). Anh/chị vui lòng hỏi ngắn gọn từng câu một ạ.`,
         'too_long',
       );
+    }
+    // A running activity (a quiz) sees the message first: its answers and commands are its own.
+    for (const activity of Object.values(this.services.activities ?? {})) {
+      const claimed = await activity.intercept({ ...base, text, prediction: noPrediction });
+      if (claimed) return claimed;
     }
     // A bare number picks one of the choices shown last time.
     const choice = /^\d{1,2}$/.test(text) ? state.lastChoices?.[Number(text) - 1] : undefined;

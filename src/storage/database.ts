@@ -91,6 +91,57 @@ export const migrations: readonly Migration[] = [
       CREATE TABLE kb_records_report (line TEXT NOT NULL, seq INTEGER NOT NULL);
     `,
   },
+  {
+    version: 4,
+    name: 'quiz: trainer sessions, participants, answers, solo practice, web inbox',
+    sql: `
+      CREATE TABLE quiz_sessions (
+        id TEXT PRIMARY KEY, code TEXT NOT NULL, title TEXT NOT NULL, settings_json TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('lobby','running','finished')),
+        current_position INTEGER NOT NULL DEFAULT -1,
+        created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER
+      );
+      CREATE UNIQUE INDEX quiz_sessions_open_code ON quiz_sessions(code) WHERE status <> 'finished';
+      CREATE TABLE quiz_session_questions (
+        session_id TEXT NOT NULL REFERENCES quiz_sessions(id), position INTEGER NOT NULL,
+        question_id TEXT NOT NULL, question_json TEXT NOT NULL,
+        opened_at INTEGER, deadline INTEGER, closed_at INTEGER,
+        PRIMARY KEY (session_id, position)
+      );
+      CREATE TABLE quiz_participants (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES quiz_sessions(id),
+        name TEXT NOT NULL, channel TEXT NOT NULL, user_id TEXT NOT NULL, token TEXT NOT NULL UNIQUE,
+        score INTEGER NOT NULL DEFAULT 0, streak INTEGER NOT NULL DEFAULT 0,
+        correct_count INTEGER NOT NULL DEFAULT 0, correct_ms INTEGER NOT NULL DEFAULT 0,
+        joined_at INTEGER NOT NULL, left_at INTEGER,
+        UNIQUE (session_id, channel, user_id)
+      );
+      CREATE INDEX quiz_participants_user ON quiz_participants(channel, user_id);
+      CREATE TABLE quiz_answers (
+        session_id TEXT NOT NULL REFERENCES quiz_sessions(id), participant_id INTEGER NOT NULL REFERENCES quiz_participants(id),
+        position INTEGER NOT NULL, choice INTEGER NOT NULL, correct INTEGER NOT NULL,
+        elapsed_ms INTEGER NOT NULL, points INTEGER NOT NULL, answered_at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, participant_id, position)
+      );
+      CREATE INDEX quiz_answers_question ON quiz_answers(session_id, position);
+      CREATE TABLE quiz_pending_joins (
+        channel TEXT NOT NULL, user_id TEXT NOT NULL, session_id TEXT NOT NULL, asked_at INTEGER NOT NULL,
+        PRIMARY KEY (channel, user_id)
+      );
+      CREATE TABLE quiz_practice (
+        channel TEXT NOT NULL, user_id TEXT NOT NULL, state_json TEXT NOT NULL, updated_at INTEGER NOT NULL,
+        PRIMARY KEY (channel, user_id)
+      );
+      CREATE TABLE quiz_seen (
+        channel TEXT NOT NULL, user_id TEXT NOT NULL, question_id TEXT NOT NULL, seen_at INTEGER NOT NULL,
+        PRIMARY KEY (channel, user_id, question_id)
+      );
+      CREATE TABLE quiz_web_inbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, payload_json TEXT NOT NULL, created_at INTEGER NOT NULL
+      );
+      CREATE INDEX quiz_web_inbox_user ON quiz_web_inbox(user_id, id);
+    `,
+  },
 ];
 
 /**
