@@ -22,11 +22,15 @@ import { loadMenu } from './handlers/menu.ts';
 import { ProcedureCatalog } from './tthc/procedure-catalog.ts';
 import { formatProblem } from './tthc/catalog-loader.ts';
 import { HandoffRepository } from './handlers/handoff-requests.ts';
+import { loadAgencyDirectory } from './records/agencies.ts';
+import { loadRecords } from './records/record-store.ts';
+import { RecordLookup } from './records/record-lookup.ts';
 
 export interface Assistant {
   config: AppConfig;
   db: Db;
   kb: KnowledgeBase;
+  records: RecordLookup;
   dialogue: Dialogue;
   intents: IntentDefinition[];
   conversations: ConversationRepository;
@@ -99,6 +103,12 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const procedures = await time('procedure catalog', () => ProcedureCatalog.load(config.knowledgeDir, (text, mode) => analyze(text, thesaurus, mode)));
   for (const p of procedures.problems) logger.warn(`Danh mục TTHC: bỏ qua mục lỗi (procedure catalog problem): ${formatProblem(p)}`);
 
+  const records = await time('records', () => {
+    const stored = loadRecords(db);
+    const agencies = loadAgencyDirectory(join(config.knowledgeDir, 'agencies.yaml'));
+    return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode));
+  });
+
   const conversations = new ConversationRepository(db);
   const handoffs = new HandoffRepository(db);
   const pruned = conversations.prune(config.retentionDays);
@@ -106,6 +116,8 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
 
   const services: DialogueServices = {
     kb,
+    records,
+    thesaurus,
     classifier,
     intents: new Map(intents.map((i) => [i.name, i])),
     menu,
@@ -117,7 +129,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     followUps: [(text, state) => procedures.followUpPayload(text, state.procedure)],
   };
   const dialogue = new Dialogue(services, createHandlers());
-  return { config, db, kb, dialogue, intents, conversations, handoffs, buildReport, startup, close: () => db.close() };
+  return { config, db, kb, records, dialogue, intents, conversations, handoffs, buildReport, startup, close: () => db.close() };
 }
 
 async function loadEmbeddingsOrWarn(config: AppConfig, logger: Logger): Promise<LocalEmbeddings | undefined> {

@@ -15,6 +15,8 @@ import { confidenceOf } from '../answer/compose-answer.ts';
 import type { MenuCatalog } from '../handlers/menu.ts';
 import type { HandoffRecorder } from '../handlers/handoff-requests.ts';
 import type { Chunk } from '../kb/types.ts';
+import type { RecordLookup } from '../records/record-lookup.ts';
+import type { Thesaurus } from '../nlu/thesaurus.ts';
 import type { ProcedureCatalog } from '../tthc/procedure-catalog.ts';
 
 export interface IntentPrediction {
@@ -46,6 +48,10 @@ export const STATE_TTL_MS = 30 * 60_000;
 
 export interface DialogueServices {
   kb: KnowledgeBase;
+  /** The plans' appendix rows and targets as records, with agency lookups (undefined before the first build). */
+  records?: RecordLookup;
+  /** Abbreviations and synonyms, for reading slots such as the role asked about. */
+  thesaurus: Thesaurus;
   classifier: Classifier;
   intents: ReadonlyMap<string, IntentDefinition>;
   menu: MenuCatalog;

@@ -5,6 +5,7 @@
 import type { HandlerMap } from '../core/dialogue.ts';
 import { fixedReply } from './fixed-replies.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
+import { agencyTasksAnswer, leadAnswer, targetAnswer } from './records-handlers.ts';
 import { procedureHandler } from './procedure-handler.ts';
 import { followHandler, handoffHandler, mediaHandler, moreHandler, payloadHandler, quizHandler } from './conversation-handlers.ts';
 
@@ -16,9 +17,9 @@ export function createHandlers(): HandlerMap {
     goodbye: fixedReply('goodbye'),
     out_of_scope: fixedReply('out_of_scope'),
     plan_question: knowledgeAnswer('plan_question'),
-    lead_question: knowledgeAnswer('lead_question'),
-    agency_tasks_question: knowledgeAnswer('agency_tasks_question'),
-    target_question: knowledgeAnswer('target_question'),
+    lead_question: leadAnswer('lead_question'),
+    agency_tasks_question: agencyTasksAnswer('agency_tasks_question'),
+    target_question: targetAnswer('target_question'),
     procedure_question: procedureHandler,
     handoff: handoffHandler,
     quiz: quizHandler,
