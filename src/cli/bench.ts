@@ -9,7 +9,9 @@
  *     with their diacritics removed
  * Ratios are against baselines run in the same process; nothing here is a pass/fail gate.
  *
- * usage: npm run bench [-- --set path/to/questions.jsonl] [--rounds 3]
+ *   - the Zalo OA webhook under autocannon load: acknowledgement p50/p99, messages/s, lost
+ *     and duplicated replies at a fake OA API (src/cli/bench-zalo.ts)
+ * usage: npm run bench [-- --set path/to/questions.jsonl] [--rounds 3] [--zalo-messages 3000]
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,7 @@ import { createAssistant, type Assistant } from '../app.ts';
 import { replyText } from '../core/messages.ts';
 import { foldDiacritics } from '../nlu/vietnamese.ts';
 import { citationLine, sourceRefOf, truncateAtWord } from '../answer/compose-answer.ts';
+import { benchZalo } from './bench-zalo.ts';
 
 interface DevQuestion {
   id: string;
@@ -163,6 +166,9 @@ async function main(): Promise<void> {
     out(`gap: ${((withMarks.accuracy - folded.accuracy) * 100).toFixed(1)} points`);
     hybrid.close();
     lexical.close();
+    // Zalo webhook under load (its own server and fake OA; see bench-zalo.ts).
+    out();
+    await benchZalo({ out, questionsFile: setFile, messages: Number(opt('--zalo-messages', '3000')) });
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
