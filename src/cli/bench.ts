@@ -137,6 +137,9 @@ async function main(): Promise<void> {
       { name: 'lexical only', result: await timeAnswers(questions, dialogueAnswerer(lexical)) },
       { name: 'MiniSearch defaults', result: await timeAnswers(questions, miniSearchAnswerer(hybrid)) },
     ];
+    // Issue 3's budget: a lookup (who leads, what an agency leads, a target) in ≤ 50 ms p95.
+    const lookupQuestions = questions.filter((q) => ['lead', 'agency_tasks', 'target', 'abbrev'].includes(q.kind));
+    const lookups = await timeAnswers(lookupQuestions, dialogueAnswerer(hybrid));
     const inScope = questions.filter((q) => !q.oos);
     const withMarks = await timeAnswers(inScope, dialogueAnswerer(hybrid));
     const folded = await timeAnswers(
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
       );
     }
     out();
+    out(`record lookups (${lookupQuestions.length} lead/agency/target questions): p50 ${lookups.p50.toFixed(2)} ms, p95 ${lookups.p95.toFixed(2)} ms, ${lookups.passed}/${lookupQuestions.length} correct`);
     out(`in-scope questions with diacritics:    ${withMarks.passed}/${inScope.length} (${(withMarks.accuracy * 100).toFixed(1)}%)`);
     out(`same questions, diacritics removed:    ${folded.passed}/${inScope.length} (${(folded.accuracy * 100).toFixed(1)}%)`);
     out(`gap: ${((withMarks.accuracy - folded.accuracy) * 100).toFixed(1)} points`);

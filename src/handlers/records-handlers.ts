@@ -60,9 +60,9 @@ const STATUS_TEXT: Record<NonNullable<TaskRecord['status']>, string> = {
 };
 
 /** The fields of one task, one per line, only those the document gives. */
-export function taskBlock(t: TaskRecord): string {
+export function taskBlock(t: TaskRecord, lead: { text: string; from?: TaskRecord } = { text: t.leadText }): string {
   const lines = [`${t.row} ${t.name}`];
-  if (t.leadText) lines.push(`• Chủ trì: ${t.leadText}`);
+  if (lead.text) lines.push(`• Chủ trì: ${lead.text}${lead.from ? ` (ghi ở mục ${lead.from.row})` : ''}`);
   if (t.coordinateText) lines.push(`• Phối hợp: ${t.coordinateText}`);
   if (t.period) lines.push(`• Thời gian: ${t.period}`);
   if (t.status) lines.push(`• Tình trạng: ${STATUS_TEXT[t.status]}`);
@@ -131,10 +131,11 @@ export function leadAnswer(intent: string): Handler {
 export function taskReply(ctx: TurnContext, intent: string, tasks: readonly TaskRecord[], confidence: number): Reply {
   const blocks = tasks.map((t) => {
     const doc = docOf(ctx, t.docId);
-    return `Theo ${doc.shortName} (${doc.date}), ${t.appendix}:\n${taskBlock(t)}`;
+    return `Theo ${doc.shortName} (${doc.date}), ${t.appendix}:\n${taskBlock(t, ctx.services.records?.leadOf(t))}`;
   });
   const sources = tasks.map((t) => taskSource(ctx, t));
-  const text = `Dạ, ${blocks.join('\n\n')}\n\n${sources.map(citation).join('\n')}`;
+  const body = blocks.join('\n\n');
+  const text = `Dạ, ${body.charAt(0).toLowerCase()}${body.slice(1)}\n\n${sources.map(citation).join('\n')}`;
   return { messages: [{ type: 'text', text }], intent, sources, confidence };
 }
 
@@ -144,7 +145,11 @@ function clarify(ctx: TurnContext, intent: string, options: readonly TaskMatch[]
     title: askButtonTitle(`${m.task.row} ${m.task.name}`),
     payload: `#task:${m.task.id}`,
   }));
-  const lines = options.map((m, i) => `${i + 1}. ${m.task.name} (${docOf(ctx, m.task.docId).shortName}, mục ${m.task.row})`);
+  const lookup = recordsOf(ctx);
+  const lines = options.map((m, i) => {
+    const lead = lookup?.leadOf(m.task).text;
+    return `${i + 1}. ${m.task.name} (${docOf(ctx, m.task.docId).shortName}, mục ${m.task.row}${lead ? `; chủ trì: ${lead}` : ''})`;
+  });
   const text = `Dạ, có ${options.length} nhiệm vụ gần với câu hỏi của anh/chị:\n${lines.join('\n')}\nAnh/chị muốn hỏi nhiệm vụ nào ạ?`;
   return { messages: [buttonsMessage(text, buttons, false)], intent, sources: [], confidence: matchConfidence(options[0]!) };
 }

@@ -128,7 +128,7 @@ export async function buildKnowledgeIndex(opts: {
 
   const records = extractRecords(sorted, join(knowledgeDir, 'records'));
   const summary = recordsSummary(records);
-  for (const p of records.problems) logger.warn(`Bản ghi (records): ${p.file}: ${p.message}`);
+  for (const p of records.problems) logger.info(`Bản ghi (records): ${p.file}: ${p.message}`);
 
   const fingerprint = knowledgeFingerprint(knowledgeDir, embedder?.modelFingerprint ?? 'no-embeddings');
   db.transaction(() => {

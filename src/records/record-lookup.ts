@@ -17,6 +17,8 @@ export interface TaskMatch {
   coverage: number;
   /** Share of the question's two-syllable words found there. */
   phraseCoverage: number;
+  /** Share of the question's two-syllable words found in the task's name alone. */
+  nameCoverage: number;
 }
 
 export interface TargetMatch {
@@ -41,6 +43,9 @@ export class RecordLookup {
   /** agency id → role → tasks, computed once from the printed unit cells. */
   private readonly byAgency = new Map<string, Record<AgencyRole, TaskRecord[]>>();
   private readonly targetsByAgency = new Map<string, TargetRecord[]>();
+  private readonly byId: Map<string, TaskRecord>;
+  /** Folded two-syllable words of each task name: a question names a task by its title. */
+  private readonly nameWords: Array<Set<string>>;
 
   constructor(
     readonly tasks: readonly TaskRecord[],
@@ -50,9 +55,14 @@ export class RecordLookup {
   ) {
     this.taskIndex = LexicalIndex.build(tasks.map(taskSearchText), analyzer);
     this.targetIndex = LexicalIndex.build(targets.map(targetSearchText), analyzer);
+    this.byId = new Map(tasks.map((t) => [t.id, t]));
+    this.nameWords = tasks.map((t) => {
+      const folded = analyzer(t.name, 'document').map((w) => foldDiacritics(w));
+      return new Set(folded.slice(1).map((w, i) => folded[i] + ' ' + w));
+    });
     for (const task of tasks) {
       for (const role of ['lead', 'coordinate'] as const) {
-        const ids = agencies.resolve(role === 'lead' ? task.leadText : task.coordinateText);
+        const ids = agencies.resolve(role === 'lead' ? this.leadOf(task).text : task.coordinateText);
         for (const id of ids) {
           const entry = this.byAgency.get(id) ?? { lead: [], coordinate: [] };
           if (!entry[role].includes(task)) entry[role].push(task);
@@ -67,19 +77,36 @@ export class RecordLookup {
     }
   }
 
+  /**
+   * The lead of a task: its own cell, or — for a lettered sub-row that prints none — its
+   * parent row's, with the parent named so the answer can say where it is written.
+   */
+  leadOf(task: TaskRecord): { text: string; from?: TaskRecord } {
+    if (task.leadText || !task.parentId) return { text: task.leadText };
+    const parent = this.byId.get(task.parentId);
+    return parent?.leadText ? { text: parent.leadText, from: parent } : { text: '' };
+  }
+
   /** Tasks whose name, content or group best match the question. */
   searchTasks(question: string, limit = 5, docIds?: readonly string[]): TaskMatch[] {
     const allowed = docIds && docIds.length > 0 ? new Set(docIds) : undefined;
     const keywords = this.taskIndex.queryKeywords(question);
     const phrases = this.taskIndex.queryPhrases(question);
+    // BM25 finds candidates; among them, the one whose title carries the question's words ranks first.
     return this.taskIndex
-      .search(question, limit, allowed ? (i) => allowed.has(this.tasks[i]!.docId) : undefined)
-      .map((h) => ({
-        task: this.tasks[h.index]!,
-        score: h.score,
-        coverage: this.taskIndex.coverage(h.index, keywords),
-        phraseCoverage: this.taskIndex.phraseCoverage(h.index, phrases) ?? h.coverage,
-      }));
+      .search(question, Math.max(limit, 10), allowed ? (i) => allowed.has(this.tasks[i]!.docId) : undefined)
+      .map((h) => {
+        const inName = phrases.length ? phrases.filter((p) => this.nameWords[h.index]!.has(p)).length / phrases.length : 0;
+        return {
+          task: this.tasks[h.index]!,
+          score: h.score * (0.6 + inName),
+          coverage: this.taskIndex.coverage(h.index, keywords),
+          phraseCoverage: this.taskIndex.phraseCoverage(h.index, phrases) ?? h.coverage,
+          nameCoverage: inName,
+        };
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
   }
 
   searchTargets(question: string, limit = 5, docIds?: readonly string[]): TargetMatch[] {
