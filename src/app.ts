@@ -22,6 +22,10 @@ import { loadMenu } from './handlers/menu.ts';
 import { ProcedureCatalog } from './tthc/procedure-catalog.ts';
 import { formatProblem } from './tthc/catalog-loader.ts';
 import { HandoffRepository } from './handlers/handoff-requests.ts';
+import { createQuizService, type QuizService } from './quiz/session-service.ts';
+import type { QuizQuestion } from './quiz/schema.ts';
+import type { Clock } from './quiz/clock.ts';
+import { QuizChat } from './handlers/quiz-chat.ts';
 import { loadAgencyDirectory } from './records/agencies.ts';
 import { loadRecords } from './records/record-store.ts';
 import { RecordLookup } from './records/record-lookup.ts';
@@ -36,6 +40,8 @@ export interface Assistant {
   conversations: ConversationRepository;
   /** Requests to talk to an official ("gặp cán bộ"), listed at GET /api/admin/handoffs. */
   handoffs: HandoffRepository;
+  /** Solo practice and trainer sessions (GET/POST /api/quiz/*, the chat's quiz activity). */
+  quiz: QuizService;
   /** Set when this start-up had to (re)build the index. */
   buildReport?: BuildReport;
   /** Milliseconds spent in each start-up stage. */
@@ -51,6 +57,10 @@ export interface AssistantOptions {
   intentsDir?: string;
   /** Skip the embedding model (lexical search only), e.g. for the lexical baseline. */
   withoutEmbeddings?: boolean;
+  /** Quiz questions to use instead of the bank built from knowledge/ (tests). */
+  quizQuestions?: readonly QuizQuestion[];
+  /** The quiz's clock (a fake one in tests). */
+  quizClock?: Clock;
 }
 
 export async function createAssistant(config: AppConfig, options: AssistantOptions): Promise<Assistant> {
@@ -109,6 +119,9 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode));
   });
 
+  const quiz = await time('quiz', () =>
+    createQuizService({ db, questions: options.quizQuestions ?? [], documents: kb.documents, logger, clock: options.quizClock }),
+  );
   const conversations = new ConversationRepository(db);
   const handoffs = new HandoffRepository(db);
   const pruned = conversations.prune(config.retentionDays);
@@ -127,9 +140,16 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     logger,
     procedures,
     followUps: [(text, state) => procedures.followUpPayload(text, state.procedure)],
+    activities: { quiz: new QuizChat(quiz) },
   };
   const dialogue = new Dialogue(services, createHandlers());
-  return { config, db, kb, records, dialogue, intents, conversations, handoffs, buildReport, startup, close: () => db.close() };
+  return {
+    config, db, kb, records, dialogue, intents, conversations, handoffs, quiz, buildReport, startup,
+    close: () => {
+      quiz.stop();
+      db.close();
+    },
+  };
 }
 
 async function loadEmbeddingsOrWarn(config: AppConfig, logger: Logger): Promise<LocalEmbeddings | undefined> {

@@ -62,6 +62,10 @@ const EnvSchema = z.object({
   ZALO_BOT_SECRET_TOKEN: optionalText,
   ZALO_BOT_API_BASE_URL: z.string().optional().default('https://bot-api.zaloplatforms.com'),
   ADMIN_TOKEN: optionalText,
+  /** Trainer console and quiz-session API (Bearer token); unset = only from this machine (localhost). */
+  TRAINER_TOKEN: optionalText,
+  /** The address learners open (join link and QR code), e.g. https://trolyao.bacgiang.gov.vn; default: the address the console was opened at. */
+  PUBLIC_BASE_URL: optionalText,
   /** OA webhook signature: `enforce` rejects a bad one (401); `log-only` accepts it with a warning, for first set-up only. */
   ZALO_OA_SIGNATURE_MODE: z.enum(['enforce', 'log-only']).optional().default('enforce'),
   /** Which secret the OA signature uses (sources disagree): the OA Secret Key (default) or the App Secret. */
@@ -104,6 +108,8 @@ export interface AppConfig {
   };
   zaloBot: { token?: string; secretToken?: string; apiBaseUrl: string };
   adminToken?: string;
+  /** Trainer sessions: the console's token and the public address for join links. */
+  quiz: { trainerToken?: string; publicBaseUrl?: string };
   /** How the OA webhook signature is checked (UNCONFIRMED details are settings). */
   zaloSignature: { mode: 'enforce' | 'log-only'; secret: 'oa-secret-key' | 'app-secret'; timestamp: 'body' | 'header' };
   /** Webhook body limit and outbox retry policy, shared by both Zalo channels. */
@@ -158,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     zaloBot: { token: e.ZALO_BOT_TOKEN, secretToken: e.ZALO_BOT_SECRET_TOKEN, apiBaseUrl: e.ZALO_BOT_API_BASE_URL },
     adminToken: e.ADMIN_TOKEN,
+    quiz: { trainerToken: e.TRAINER_TOKEN, publicBaseUrl: e.PUBLIC_BASE_URL },
     zaloSignature: { mode: e.ZALO_OA_SIGNATURE_MODE, secret: e.ZALO_OA_SIGNATURE_SECRET, timestamp: e.ZALO_OA_SIGNATURE_TIMESTAMP },
     zaloDelivery: {
       webhookMaxBytes: e.ZALO_WEBHOOK_MAX_BYTES,

@@ -9,6 +9,7 @@ import { createLogger } from './core/logger.ts';
 import { createAssistant, type Assistant } from './app.ts';
 import { createServer } from './http/server.ts';
 import { createAdminRouter } from './http/admin.ts';
+import { createQuizRouter } from './http/quiz-api.ts';
 import { createRecordsRouter } from './http/records-api.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { createZaloRouters, startZaloRuntime, type ZaloRuntime } from './channels/outbox/runtime.ts';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     ...createZaloRouters(config, () => zalo, logger),
     createAdminRouter({ adminToken: config.adminToken, handoffs: () => assistant?.handoffs }),
     createRecordsRouter(() => assistant?.records),
+    createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, publicBaseUrl: config.quiz.publicBaseUrl, logger }),
   ];
   const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter });
   const server: Server = app.listen(config.port, config.host);

@@ -7,7 +7,8 @@ import { fixedReply } from './fixed-replies.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
 import { agencyTasksAnswer, leadAnswer, targetAnswer } from './records-handlers.ts';
 import { procedureHandler } from './procedure-handler.ts';
-import { followHandler, handoffHandler, mediaHandler, moreHandler, payloadHandler, quizHandler } from './conversation-handlers.ts';
+import { followHandler, handoffHandler, mediaHandler, moreHandler, payloadHandler } from './conversation-handlers.ts';
+import { quizHandler } from './quiz-handler.ts';
 
 export function createHandlers(): HandlerMap {
   return {

@@ -493,6 +493,11 @@ export class SessionEngine {
     };
   }
 
+  /** Changes whenever the session's state does, whoever changed it (see the repository). */
+  version(sessionId: string): string {
+    return this.deps.repo.version(sessionId);
+  }
+
   /** Calls `listener` on every change of the session; returns the unsubscribe function. */
   subscribe(sessionId: string, listener: (event: SessionEvent) => void): () => void {
     let set = this.listeners.get(sessionId);

@@ -290,6 +290,20 @@ export class QuizSessionRepository {
     return this.db.prepare('SELECT count(*) FROM quiz_answers WHERE session_id = ? AND position = ?').pluck().get(sessionId, position) as number;
   }
 
+  /** A short fingerprint of the session's state, to notice changes made by another process or thread. */
+  version(sessionId: string): string {
+    const row = this.db
+      .prepare(
+        `SELECT s.status, s.current_position,
+           (SELECT count(*) FROM quiz_answers a WHERE a.session_id = s.id) AS answers,
+           (SELECT count(*) FROM quiz_participants p WHERE p.session_id = s.id AND p.left_at IS NULL) AS people,
+           (SELECT q.closed_at FROM quiz_session_questions q WHERE q.session_id = s.id AND q.position = s.current_position) AS closed
+         FROM quiz_sessions s WHERE s.id = ?`,
+      )
+      .get(sessionId) as Record<string, unknown> | undefined;
+    return row ? Object.values(row).join('|') : '';
+  }
+
   /** A chat user who typed "thamgia <code>" and is asked for a display name. */
   setPendingJoin(channel: string, userId: string, sessionId: string, at: number): void {
     this.db

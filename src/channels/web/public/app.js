@@ -378,6 +378,7 @@ async function send({ text, shown, fromChip }) {
       renderAssistant(entry);
     });
     saveHistory();
+    if (data.intent === 'quiz') watchQuizInbox();
   } catch (error) {
     // Not delivered: the question is not kept in history; the typed text goes back in the box.
     userLi.classList.add('msg-failed');
@@ -391,6 +392,37 @@ async function send({ text, shown, fromChip }) {
   } finally {
     setPending(false);
     if (!fromChip || document.activeElement === document.body) els.input.focus();
+  }
+}
+
+// ---------- trainer sessions: questions and results pushed by the server ----------
+
+let quizTimer = null;
+
+function watchQuizInbox() {
+  if (quizTimer === null) quizTimer = setInterval(() => void pollQuizInbox(), 2000);
+}
+
+/** Shows what a quiz session pushed (GET /api/quiz/inbox); stops polling once the user is in no session. */
+async function pollQuizInbox() {
+  try {
+    const res = await fetch(`/api/quiz/inbox?userId=${encodeURIComponent(userId)}`, { headers: { Accept: 'application/json' } });
+    if (!res.ok) return;
+    const data = await res.json();
+    const replies = Array.isArray(data.replies) ? data.replies.filter((r) => r && typeof r.text === 'string' && r.text.trim() !== '') : [];
+    for (const r of replies) {
+      const entry = { role: 'assistant', text: r.text, buttons: Array.isArray(r.buttons) ? r.buttons.filter((b) => b && typeof b.title === 'string' && typeof b.payload === 'string') : [] };
+      history.push(entry);
+      renderAssistant(entry);
+    }
+    if (replies.length > 0) saveHistory();
+    if (data.active) watchQuizInbox();
+    else if (quizTimer !== null) {
+      clearInterval(quizTimer);
+      quizTimer = null;
+    }
+  } catch {
+    /* offline for a moment: the next tick tries again */
   }
 }
 
@@ -426,4 +458,5 @@ els.newChat.addEventListener('click', () => {
 
 renderAll();
 updateCount();
+void pollQuizInbox();
 els.input.setAttribute('maxlength', String(MAX_CHARS));
