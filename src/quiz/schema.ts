@@ -42,7 +42,7 @@ export const QuizSourceSchema = z.strictObject({
 export type QuizSource = z.infer<typeof QuizSourceSchema>;
 
 export const QuizQuestionSchema = z.strictObject({
-  /** Stable id: curated "cur-<file>-<n>" or generated "gen-<kind>-<record id>". */
+  /** Stable id: curated "cur-<file>-<id in the file>" or generated "gen-<kind>-<record id>". */
   id: z.string().min(1),
   stem: z.string().min(10),
   /** 2–4 options; A–D in this order. */
@@ -57,5 +57,11 @@ export const QuizQuestionSchema = z.strictObject({
   origin: z.enum(['curated', 'generated']),
   /** What kind of fact it asks: target value, lead unit, document fact, budget, … */
   kind: z.string().default('fact'),
+  /**
+   * The words of the cited lines that make the correct option right, when the option is
+   * worded differently ("trên 70%" for the option "70%", "Sở TT&TT" for "Sở Thông tin và
+   * Truyền thông"). The bank checks it occurs in the cited lines; never shown to learners.
+   */
+  evidence: z.string().min(1).optional(),
 });
 export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
