@@ -11,7 +11,9 @@
  *
  *   - the Zalo OA webhook under autocannon load: acknowledgement p50/p99, messages/s, lost
  *     and duplicated replies at a fake OA API (src/cli/bench-zalo.ts)
- * usage: npm run bench [-- --set path/to/questions.jsonl] [--rounds 3] [--zalo-messages 3000]
+ *   - a quiz session with 200 learners answering within one second: answers lost, answer
+ *     latency against a baseline, console leaderboard delay after each close (src/cli/bench-quiz.ts)
+ * usage: npm run bench [-- --set path/to/questions.jsonl] [--rounds 3] [--zalo-messages 3000] [--quiz-participants 200]
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +26,7 @@ import { replyText } from '../core/messages.ts';
 import { foldDiacritics } from '../nlu/vietnamese.ts';
 import { citationLine, sourceRefOf, truncateAtWord } from '../answer/compose-answer.ts';
 import { benchZalo } from './bench-zalo.ts';
+import { benchQuiz } from './bench-quiz.ts';
 
 interface DevQuestion {
   id: string;
@@ -168,11 +171,15 @@ async function main(): Promise<void> {
     out(`in-scope questions with diacritics:    ${withMarks.passed}/${inScope.length} (${(withMarks.accuracy * 100).toFixed(1)}%)`);
     out(`same questions, diacritics removed:    ${folded.passed}/${inScope.length} (${(folded.accuracy * 100).toFixed(1)}%)`);
     out(`gap: ${((withMarks.accuracy - folded.accuracy) * 100).toFixed(1)} points`);
+    const quizQuestions = hybrid.quiz.questions();
     hybrid.close();
     lexical.close();
     // Zalo webhook under load (its own server and fake OA; see bench-zalo.ts).
     out();
     await benchZalo({ out, questionsFile: setFile, messages: Number(opt('--zalo-messages', '3000')) });
+    // Quiz: a trainer session with 200 learners answering within one second (see bench-quiz.ts).
+    out();
+    await benchQuiz({ out, questions: quizQuestions, participants: Number(opt('--quiz-participants', '200')) });
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }

@@ -351,7 +351,7 @@ export class SessionEngine {
     if (!session || session.status !== 'running') return { status: 'not_running' };
     const position = session.currentPosition;
     if (number !== undefined && number - 1 !== position) return { status: number - 1 < position ? 'late' : 'not_current', position: number - 1 };
-    const row = this.deps.repo.questions(session.id)[position];
+    const row = this.deps.repo.question(session.id, position);
     if (!row || row.openedAt === undefined || row.deadline === undefined) return { status: 'not_running' };
     const now = this.deps.clock.now();
     if (row.closedAt !== undefined || now > row.deadline) return { status: 'late', position };
@@ -370,8 +370,7 @@ export class SessionEngine {
     });
     if (!stored) return { status: 'duplicate', position };
     this.emit({ type: 'answer', sessionId: session.id, at: now, position });
-    const active = this.deps.repo.participants(session.id).filter((p) => p.leftAt === undefined).length;
-    if (this.deps.repo.answerCount(session.id, position) >= active) this.closeQuestion(session.id, position);
+    if (this.deps.repo.answerCount(session.id, position) >= this.deps.repo.activeCount(session.id)) this.closeQuestion(session.id, position);
     return { status: 'accepted', position };
   }
 

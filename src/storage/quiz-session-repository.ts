@@ -177,6 +177,27 @@ export class QuizSessionRepository {
     }));
   }
 
+  /** One question of the session (the answer path reads only the open one). */
+  question(sessionId: string, position: number): QuestionRow | undefined {
+    const r = this.db
+      .prepare('SELECT position, question_json, opened_at, deadline, closed_at FROM quiz_session_questions WHERE session_id = ? AND position = ?')
+      .get(sessionId, position) as { position: number; question_json: string; opened_at: number | null; deadline: number | null; closed_at: number | null } | undefined;
+    return (
+      r && {
+        position: r.position,
+        question: JSON.parse(r.question_json) as SessionQuestion,
+        openedAt: opt(r.opened_at),
+        deadline: opt(r.deadline),
+        closedAt: opt(r.closed_at),
+      }
+    );
+  }
+
+  /** Participants who have not left. */
+  activeCount(sessionId: string): number {
+    return this.db.prepare('SELECT count(*) FROM quiz_participants WHERE session_id = ? AND left_at IS NULL').pluck().get(sessionId) as number;
+  }
+
   /** Opens question `position` and moves the session to it. */
   openQuestion(sessionId: string, position: number, openedAt: number, deadline: number): void {
     this.db.transaction(() => {
