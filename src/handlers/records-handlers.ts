@@ -8,7 +8,7 @@
 import { buttonsMessage, type Handler, type TurnContext } from '../core/dialogue.ts';
 import type { Button, OutgoingMessage, Reply, SourceRef } from '../core/messages.ts';
 import type { DocumentMeta } from '../kb/types.ts';
-import { analyze } from '../nlu/vietnamese.ts';
+import { analyze, foldDiacritics } from '../nlu/vietnamese.ts';
 import { byDocumentOrder, RecordLookup, type AgencyRole, type TaskMatch } from '../records/record-lookup.ts';
 import type { TargetRecord, TaskRecord } from '../records/schema.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
@@ -20,6 +20,8 @@ const MIN_RECORD_CONFIDENCE = 0.55;
 export const PAGE_SIZE = 5;
 /** A list reply must stay one Zalo message. */
 const MAX_LIST_CHARS = 1900;
+/** A list of targets should read on one phone screen. */
+const MAX_TARGET_LIST_CHARS = 1150;
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1).replace(/\s+\S*$/u, '') + '…';
@@ -47,7 +49,10 @@ function taskSource(ctx: TurnContext, t: TaskRecord): SourceRef {
 
 function targetSource(ctx: TurnContext, t: TargetRecord): SourceRef {
   const doc = docOf(ctx, t.docId);
-  return { doc: doc.id, title: doc.shortName, section: t.group, date: doc.date, lines: `${t.lines[0]}-${t.lines[1]}` };
+  // Appendix targets have ids "<doc>:PL<appendix>:<row>" (src/records/schema.ts).
+  const appendix = /^[^:]+:PL([IVX\d]+):(.+)$/.exec(t.id);
+  const section = appendix ? `Phụ lục ${appendix[1]} › ${t.group}` : `Mục tiêu › ${t.group}`;
+  return { doc: doc.id, title: doc.shortName, section, date: doc.date, lines: `${t.lines[0]}-${t.lines[1]}` };
 }
 
 function citation(ref: SourceRef): string {
@@ -180,7 +185,14 @@ export function agencyTasksAnswer(intent: string): Handler {
 /** One page of an agency's task list (also reached by the "#agency:…" button payloads). */
 export function agencyPage(ctx: TurnContext, intent: string, agencyId: string, role: AgencyRole, page: number, docIds: readonly string[] = []): Reply {
   const lookup = recordsOf(ctx)!;
-  const all = lookup.tasksOf(agencyId, role).filter((t) => docIds.length === 0 || docIds.includes(t.docId));
+  // A department's own units (Phòng CNTT, Trung tâm CNTT&TT of Sở TT&TT) carry its tasks in
+  // its own plan: list those too, naming the unit.
+  const unitOf = new Map<TaskRecord, string>();
+  for (const child of lookup.agencies.children(agencyId)) {
+    for (const t of lookup.tasksOf(child.id, role)) if (!unitOf.has(t)) unitOf.set(t, child.short);
+  }
+  const direct = new Set(lookup.tasksOf(agencyId, role));
+  const all = [...direct, ...[...unitOf.keys()].filter((t) => !direct.has(t))].filter((t) => docIds.length === 0 || docIds.includes(t.docId));
   const name = lookup.agencies.display(agencyId);
   const verb = role === 'lead' ? 'chủ trì' : 'phối hợp thực hiện';
   if (all.length === 0) {
@@ -204,12 +216,14 @@ export function agencyPage(ctx: TurnContext, intent: string, agencyId: string, r
     }
     const n = (current - 1) * PAGE_SIZE + i + 1;
     const extra = [t.period && `thời gian ${t.period}`, t.budget?.total !== undefined && `${formatMillions(t.budget.total)} triệu đồng`].filter(Boolean).join(', ');
-    lines.push(`${n}. ${t.name} (mục ${t.row}${extra ? `; ${extra}` : ''})`);
+    const unit = direct.has(t) ? '' : `; đơn vị: ${unitOf.get(t)}`;
+    lines.push(`${n}. ${t.name} (mục ${t.row}${unit}${extra ? `; ${extra}` : ''})`);
   });
   const budget = RecordLookup.totalBudget(all);
+  const viaUnits = all.filter((t) => !direct.has(t)).length;
   const agency = lookup.agencies.get(agencyId);
   const fullName = agency && agency.name !== name ? `${agency.name} (${name})` : name;
-  const head = `Dạ, ${fullName} được ghi là đơn vị ${verb} ${all.length} nhiệm vụ${summary}.${budget > 0 && role === 'lead' ? ` Tổng kinh phí dự kiến các nhiệm vụ có ghi kinh phí: ${formatMillions(budget)} triệu đồng.` : ''}`;
+  const head = `Dạ, ${fullName} được ghi là đơn vị ${verb} ${all.length} nhiệm vụ${viaUnits > 0 ? ` (trong đó ${viaUnits} nhiệm vụ do đơn vị trực thuộc ${verb})` : ''}${summary}.${budget > 0 && role === 'lead' ? ` Tổng kinh phí dự kiến các nhiệm vụ có ghi kinh phí: ${formatMillions(budget)} triệu đồng.` : ''}`;
   const sources = [...new Map(slice.map((t) => [t.docId, t])).values()].map((t) => {
     const ref = taskSource(ctx, t);
     const rows = slice.filter((s) => s.docId === t.docId);
@@ -239,6 +253,8 @@ export function targetAnswer(intent: string): Handler {
     const lookup = recordsOf(ctx);
     if (!lookup) return fallback(ctx);
     const { topic, docIds } = topicOf(ctx);
+    const listed = namedGroup(ctx, lookup, docIds);
+    if (listed) return targetReply(ctx, intent, listed, 0.9);
     // A year in the question ("năm 2024") picks the targets set for that year when any match.
     const years = ctx.text.match(/\b(19|20)\d{2}\b/g) ?? [];
     const found = lookup.searchTargets(topic, 8, docIds);
@@ -255,6 +271,45 @@ export function targetAnswer(intent: string): Handler {
   };
 }
 
+/**
+ * "Các chỉ tiêu kinh tế số": when the question is mostly the name of a target group, that
+ * group's targets (once each: the 2024 plan states each target in its text and again in
+ * Phụ lục I, where the monitoring agency is named — that copy is kept).
+ */
+function namedGroup(ctx: TurnContext, lookup: RecordLookup, docIds: readonly string[]): TargetRecord[] | undefined {
+  // Years are matched separately ("năm 2024"), so they do not count as topic words here.
+  const question = new Set(ctx.services.kb.keywords(ctx.text).filter((w) => !/^\d+$/.test(w) && w !== 'nam'));
+  if (question.size === 0) return undefined;
+  const years = ctx.text.match(/\b(19|20)\d{2}\b/g) ?? [];
+  let best: { docId: string; group: string; groupSide: number; questionSide: number } | undefined;
+  const seen = new Set<string>();
+  for (const t of lookup.targets) {
+    const key = t.docId + '\0' + t.group;
+    if (seen.has(key) || (docIds.length > 0 && !docIds.includes(t.docId))) continue;
+    seen.add(key);
+    const words = ctx.services.kb.keywords(t.group);
+    if (words.length === 0) continue;
+    const shared = words.filter((w) => question.has(w)).length;
+    const groupSide = shared / words.length;
+    const questionSide = shared / question.size;
+    if (groupSide < 0.6 || questionSide < 0.5) continue;
+    const yearFits = years.length === 0 || lookup.targets.some((x) => x.docId === t.docId && x.group === t.group && years.some((y) => coversYear(x.year, y)));
+    if (!yearFits) continue;
+    if (!best || groupSide > best.groupSide || (groupSide === best.groupSide && questionSide > best.questionSide)) {
+      best = { docId: t.docId, group: t.group, groupSide, questionSide };
+    }
+  }
+  if (!best) return undefined;
+  const members = lookup.targets.filter((t) => t.docId === best!.docId && t.group === best!.group);
+  const byText = new Map<string, TargetRecord>();
+  for (const t of members) {
+    const key = foldDiacritics(t.text).replace(/[^\p{L}\p{N}%]+/gu, ' ').trim();
+    const kept = byText.get(key);
+    if (!kept || (!kept.monitorText && t.monitorText)) byText.set(key, t);
+  }
+  return [...byText.values()];
+}
+
 /** "2024" is covered by "2024", "2021-2025", "2019 - 2025"; not by "2030". */
 export function coversYear(period: string, year: string): boolean {
   const y = Number(year);
@@ -267,13 +322,21 @@ export function coversYear(period: string, year: string): boolean {
 function targetReply(ctx: TurnContext, intent: string, targets: readonly TargetRecord[], confidence: number): Reply {
   const first = targets[0]!;
   const doc = docOf(ctx, first.docId);
-  const body =
-    targets.length === 1
-      ? targetBlock(first)
-      : `${first.group} (${targets.length} chỉ tiêu):\n${targets.map((t, i) => `${i + 1}. ${t.text}${t.monitorText ? ` — theo dõi: ${t.monitorText}` : ''}`).join('\n')}`;
   const ref = targetSource(ctx, first);
   if (targets.length > 1) ref.lines = `${Math.min(...targets.map((t) => t.lines[0]))}-${Math.max(...targets.map((t) => t.lines[1]))}`;
-  const text = `Dạ, theo ${doc.shortName} (${doc.date}):\n${body}\n\n${citation(ref)}`;
+  const frame = (body: string) => `Dạ, theo ${doc.shortName} (${doc.date}):\n${body}\n\n${citation(ref)}`;
+  if (targets.length === 1) return { messages: [{ type: 'text', text: frame(targetBlock(first)) }], intent, sources: [ref], confidence };
+  // A long group still fits one screen: first without the monitoring agency, then shortened.
+  const renderings = [
+    (t: TargetRecord) => `${t.text}${t.monitorText ? ` — theo dõi: ${t.monitorText}` : ''}`,
+    (t: TargetRecord) => t.text,
+    (t: TargetRecord) => truncate(t.text, 90),
+  ];
+  let text = '';
+  for (const render of renderings) {
+    text = frame(`${first.group} (${targets.length} chỉ tiêu):\n${targets.map((t, i) => `${i + 1}. ${render(t)}`).join('\n')}`);
+    if (text.length <= MAX_TARGET_LIST_CHARS) break;
+  }
   return { messages: [{ type: 'text', text }], intent, sources: [ref], confidence };
 }
 
