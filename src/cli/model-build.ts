@@ -6,7 +6,10 @@
  * --intents <dir> (intents), --out <dir> (models/bg-static-vi), --dim <n> (256), --seed <n>.
  * Progress goes to stderr; a JSON summary goes to stdout.
  */
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { loadDocument } from '../kb/loaders/index.ts';
+import { DocumentMetaSchema } from '../kb/types.ts';
 import { parseArgs } from 'node:util';
 import { buildModel } from '../model/build.ts';
 import { DEFAULT_TRAIN_OPTIONS } from '../model/train.ts';
@@ -18,7 +21,23 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
-function main(): void {
+/** PDF and DOCX sources, read with the knowledge loaders (the trainer reads .txt/.md itself). */
+async function binaryDocuments(dir: string): Promise<Array<{ file: string; text: string }>> {
+  if (!existsSync(dir)) return [];
+  const out: Array<{ file: string; text: string }> = [];
+  for (const file of readdirSync(dir).filter((f) => /\.(pdf|docx)$/i.test(f)).sort()) {
+    const meta = DocumentMetaSchema.parse({ id: file, file, shortName: file, title: file, issuer: '-', date: '-', dateIso: '-' });
+    try {
+      const doc = await loadDocument(join(dir, file), meta);
+      out.push({ file: basename(file), text: doc.lines.join('\n') });
+    } catch (err) {
+      process.stderr.write(`model:build: skipped ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sources: { type: 'string', default: 'knowledge/sources' },
@@ -37,6 +56,7 @@ function main(): void {
   process.stderr.write(`model:build: training ${dim}-d model from ${values.sources} → ${outDir}\n`);
   const result = buildModel({
     sourcesDir: resolve(values.sources),
+    extraDocuments: await binaryDocuments(resolve(values.sources)),
     thesaurusFile: resolve(values.thesaurus),
     intentsDir: resolve(values.intents),
     outDir,
@@ -50,9 +70,7 @@ function main(): void {
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   process.stderr.write(`model:build failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
-}
+});

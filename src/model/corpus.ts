@@ -31,6 +31,11 @@ export interface TrainingCorpus {
 /** Where the corpus comes from; missing thesaurus or intents are tolerated. */
 export interface CorpusSources {
   sourcesDir: string;
+  /**
+   * Text of documents the corpus cannot read itself (PDF, DOCX), already extracted by the
+   * knowledge loaders, so a plan dropped in as the file the province received is trained on too.
+   */
+  extraDocuments?: ReadonlyArray<{ file: string; text: string }>;
   thesaurusFile?: string;
   intentsDir?: string;
 }
@@ -156,7 +161,7 @@ export function loadCorpus(src: CorpusSources): TrainingCorpus {
   };
 
   const docFiles = listFiles(src.sourcesDir, DOC_EXTENSIONS);
-  if (docFiles.length === 0) {
+  if (docFiles.length === 0 && (src.extraDocuments ?? []).length === 0) {
     throw new Error(`No .txt or .md documents in ${src.sourcesDir}; nothing to train the embedding model on.`);
   }
   const sentences: string[][] = [];
@@ -164,6 +169,11 @@ export function loadCorpus(src: CorpusSources): TrainingCorpus {
     const bytes = readFileSync(file);
     addToHash(`sources/${basename(file)}`, bytes);
     sentences.push(...sentencesOf(cleanDocumentText(bytes.toString('utf8'))));
+  }
+
+  for (const doc of [...(src.extraDocuments ?? [])].sort((a, b) => a.file.localeCompare(b.file))) {
+    addToHash(`sources/${basename(doc.file)}`, Buffer.from(doc.text, 'utf8'));
+    sentences.push(...sentencesOf(cleanDocumentText(doc.text)));
   }
 
   for (const file of listFiles(src.intentsDir ?? '', ['.yaml', '.yml'])) {
