@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { IntentClassifier } from '../nlu/intent-classifier.ts';
 import type { IntentClassifierOptions, TrainingIntent } from '../nlu/intent-classifier.ts';
 import { loadIntents } from '../nlu/intents.ts';
+import { mulberry32 } from '../core/random.ts';
 
 /** One held-out example and what the classifier said about it. */
 export interface CrossValidationCase {
@@ -43,17 +44,6 @@ export interface CrossValidationResult {
   macroF1: number;
   /** (expected → predicted) pairs with their count, most frequent first. */
   confusions: { expected: string; predicted: string; count: number; samples: string[] }[];
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

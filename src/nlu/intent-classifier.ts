@@ -20,6 +20,7 @@
  */
 import type { IntentDefinition } from './intents.ts';
 import { foldDiacritics, tokenize } from './vietnamese.ts';
+import { mulberry32 } from '../core/random.ts';
 
 /** One intent's score in a {@link IntentPrediction} ranking. */
 export interface IntentScore {
@@ -223,18 +224,6 @@ class FeatureBuffer {
       }
     }
   }
-}
-
-/** Small deterministic PRNG (mulberry32): Math.random would make training unrepeatable. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function softmaxInPlace(logits: Float64Array): void {

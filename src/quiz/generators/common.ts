@@ -9,6 +9,7 @@
  */
 import type { DocumentMeta } from '../../kb/types.ts';
 import type { QuizQuestion, QuizSource, QuizTopic } from '../schema.ts';
+import { mulberry32 } from '../../core/random.ts';
 
 /** A question before its options are shuffled: the answer and the wrong options apart. */
 export interface QuestionDraft {
@@ -50,14 +51,7 @@ export function hashString(text: string): number {
 
 /** mulberry32: a small, fast, deterministic generator of numbers in [0, 1). */
 export function seededRandom(seed: string): () => number {
-  let a = hashString(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(hashString(seed));
 }
 
 /** A copy of `items` shuffled by Fisher–Yates with the random source seeded by `seed`. */

@@ -8,6 +8,7 @@
  * field against the source lines, so here only markup and whitespace are touched.
  */
 import { stripMarkup } from '../../kb/sectioning/text-clean.ts';
+import { joinWrapped } from '../../kb/sectioning/text-clean.ts';
 
 /**
  * A table cell or document line as people read it: HTML tags, markdown emphasis and
@@ -43,15 +44,7 @@ function cleanCell(raw: string): string {
  * @example joinPieces(['Theo Kế', 'hoạch số', '324/KH-', 'UBND']) // "Theo Kế hoạch số 324/KH-UBND"
  */
 export function joinPieces(pieces: readonly string[]): string {
-  let out = '';
-  for (const raw of pieces) {
-    const piece = raw.trim();
-    if (piece.length === 0) continue;
-    if (out.length === 0) out = piece;
-    else if (/[\p{L}\p{N}/]-$/u.test(out)) out += piece;
-    else out += ` ${piece}`;
-  }
-  return out.replace(/\s+/g, ' ');
+  return joinWrapped(pieces).replace(/\s+/g, ' ');
 }
 
 /**
