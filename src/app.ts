@@ -23,6 +23,7 @@ import { ProcedureCatalog } from './tthc/procedure-catalog.ts';
 import { formatProblem } from './tthc/catalog-loader.ts';
 import { HandoffRepository } from './handlers/handoff-requests.ts';
 import { createQuizService, type QuizService } from './quiz/session-service.ts';
+import { loadQuestionBank } from './quiz/session-bank-cache.ts';
 import type { QuizQuestion } from './quiz/schema.ts';
 import type { Clock } from './quiz/clock.ts';
 import { QuizChat } from './handlers/quiz-chat.ts';
@@ -119,9 +120,8 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode));
   });
 
-  const quiz = await time('quiz', () =>
-    createQuizService({ db, questions: options.quizQuestions ?? [], documents: kb.documents, logger, clock: options.quizClock }),
-  );
+  const quizQuestions = options.quizQuestions ?? (await time('quiz bank', () => loadQuestionBankOrWarn(db, config, logger)));
+  const quiz = await time('quiz', () => createQuizService({ db, questions: quizQuestions, documents: kb.documents, logger, clock: options.quizClock }));
   const conversations = new ConversationRepository(db);
   const handoffs = new HandoffRepository(db);
   const pruned = conversations.prune(config.retentionDays);
@@ -150,6 +150,16 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
       db.close();
     },
   };
+}
+
+/** The checked quiz bank (cached in SQLite); empty, with a warning, when it cannot be built. */
+async function loadQuestionBankOrWarn(db: Db, config: AppConfig, logger: Logger): Promise<QuizQuestion[]> {
+  try {
+    return await loadQuestionBank({ db, knowledgeDir: config.knowledgeDir, logger });
+  } catch (error) {
+    logger.warn(`Không xây dựng được ngân hàng câu hỏi trắc nghiệm (quiz bank not built): ${error instanceof Error ? error.message : String(error)}`);
+    return [];
+  }
 }
 
 async function loadEmbeddingsOrWarn(config: AppConfig, logger: Logger): Promise<LocalEmbeddings | undefined> {

@@ -180,13 +180,21 @@ export class Dialogue {
       );
     }
     // A running activity (a quiz) sees the message first: its answers and commands are its own.
-    for (const activity of Object.values(this.services.activities ?? {})) {
-      const claimed = await activity.intercept({ ...base, text, prediction: noPrediction });
-      if (claimed) return claimed;
-    }
+    const claim = async (routed: string): Promise<Reply | undefined> => {
+      for (const activity of Object.values(this.services.activities ?? {})) {
+        const claimed = await activity.intercept({ ...base, text: routed, prediction: noPrediction });
+        if (claimed) return claimed;
+      }
+      return undefined;
+    };
+    const claimed = await claim(text);
+    if (claimed) return claimed;
     // A bare number picks one of the choices shown last time.
     const choice = /^\d{1,2}$/.test(text) ? state.lastChoices?.[Number(text) - 1] : undefined;
     if (choice) text = choice;
+    // The choice picked may be an activity's own payload ("#quiz:start:…").
+    const picked = choice ? await claim(text) : undefined;
+    if (picked) return picked;
     turn.text = text;
     if (state.more && MORE_REQUEST.test(foldDiacritics(text).toLowerCase())) {
       return this.handlers.more({ ...base, text: state.more.query, prediction: noPrediction });
