@@ -79,8 +79,12 @@ const EnvSchema = z.object({
   ZALO_SEND_RETRY_MAX_MS: number(300_000),
   ZALO_SEND_MAX_ATTEMPTS: number(40),
   ZALO_SEND_CONCURRENCY: number(8),
-  /** Answer Zalo messages in a worker thread (`on`), so composing answers never delays webhook acknowledgements. */
-  ZALO_ANSWER_THREAD: z.enum(['on', 'off']).optional().default('on'),
+  /**
+   * `on`: compose Zalo answers in a worker thread with its own copy of the assistant, so answering
+   * never delays webhook acknowledgements. Off by default: in-memory state (live quiz sessions)
+   * would then be split between two copies.
+   */
+  ZALO_ANSWER_THREAD: z.enum(['on', 'off']).optional().default('off'),
   /** Messages one user may send per minute on any channel (0 = no limit). */
   RATE_LIMIT_PER_MINUTE: number(20),
 });

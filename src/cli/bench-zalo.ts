@@ -6,7 +6,10 @@
  * trivial GET /healthz run the same way), messages per second acknowledged and answered end
  * to end, and, counted at the fake OA API, replies lost and duplicated.
  *
- * usage: npm run bench (runs after the answer benchmark)   or   npx tsx src/cli/bench-zalo.ts [--zalo-messages 3000]
+ * Runs once with answers on the main thread (the default) and once with ZALO_ANSWER_THREAD=on.
+ *
+ * usage: npm run bench (runs after the answer benchmark)   or
+ *        npx tsx src/cli/bench-zalo.ts [--zalo-messages 3000] [--thread-off | --thread-on]
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,6 +30,8 @@ export interface ZaloBenchOptions {
   connections?: number;
   /** Questions mixed into the load (default: the dev set's, if found). */
   questionsFile?: string;
+  /** Extra environment for the server (e.g. ZALO_ANSWER_THREAD). */
+  env?: Record<string, string>;
 }
 
 export interface ZaloBenchResult {
@@ -72,7 +77,17 @@ function loadQuestions(file: string | undefined): string[] {
  * Runs the webhook load test; prints its section and returns the figures.
  * @example await benchZalo({ out: console.log, messages: 3000 })
  */
-export async function benchZalo(options: ZaloBenchOptions): Promise<ZaloBenchResult> {
+export async function benchZalo(options: ZaloBenchOptions): Promise<ZaloBenchResult[]> {
+  const results: ZaloBenchResult[] = [];
+  const modes = options.env?.ZALO_ANSWER_THREAD ? [options.env.ZALO_ANSWER_THREAD] : ['off', 'on'];
+  for (const [i, mode] of modes.entries()) {
+    if (i > 0) options.out();
+    results.push(await benchZaloMode({ ...options, env: { ...options.env, ZALO_ANSWER_THREAD: mode } }));
+  }
+  return results;
+}
+
+async function benchZaloMode(options: ZaloBenchOptions): Promise<ZaloBenchResult> {
   const { out } = options;
   const total = options.messages ?? 3000;
   const connections = options.connections ?? 100;
@@ -90,6 +105,7 @@ export async function benchZalo(options: ZaloBenchOptions): Promise<ZaloBenchRes
         ZALO_OA_ACCESS_TOKEN: 'bench-access',
         ZALO_API_BASE_URL: fake.baseUrl,
         ZALO_OAUTH_BASE_URL: fake.baseUrl,
+        ...options.env,
       },
     });
     const url = `${server.baseUrl}/webhooks/zalo-oa`;
@@ -173,10 +189,11 @@ export async function benchZalo(options: ZaloBenchOptions): Promise<ZaloBenchRes
       `  ${name.padEnd(30)} ack p50 ${String(hook.p50).padStart(4)} ms · p99 ${String(hook.p99).padStart(5)} ms · ${String(Math.round(hook.rps)).padStart(5)} msg/s · non-2xx ${hook.non2xx} · errors ${hook.errors + hook.timeouts}` +
       `   | GET /healthz p50 ${base.p50} ms · p99 ${base.p99} ms (p99 ratio ${(hook.p99 / Math.max(1, base.p99)).toFixed(2)}×)`;
 
-    out(`Zalo OA webhook (autocannon, ${connections} connections, loopback; each request a signed message from a new user; ${texts.length} different texts)`);
+    const mode = options.env?.ZALO_ANSWER_THREAD === 'on' ? 'answers in a worker thread (ZALO_ANSWER_THREAD=on)' : 'answers on the main thread (default)';
+    out(`Zalo OA webhook, ${mode} — autocannon, ${connections} connections, loopback; each request a signed message from a new user; ${texts.length} different texts`);
     out(line(`steady ${rate} msg/s for ${seconds} s`, steadyBase, steady));
     out(line(`saturation, ${total} messages`, satBase, sat));
-    out(`  answered end to end: ${accepted.size} messages in ${drainSeconds.toFixed(1)} s = ${answeredPerSecond.toFixed(0)} messages/s sustained (answers composed in the worker thread), ${benchReplies.length} replies`);
+    out(`  answered end to end: ${accepted.size} messages in ${drainSeconds.toFixed(1)} s = ${answeredPerSecond.toFixed(0)} messages/s sustained, ${benchReplies.length} replies`);
     out(`  counted at the fake OA API: lost ${lost} · duplicated ${duplicated}`);
     return {
       ackP50: steady.p50,
@@ -200,6 +217,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   benchZalo({
     out: (s = '') => process.stdout.write(s + '\n'),
     messages: i >= 0 ? Number(args[i + 1]) : undefined,
+    env: args.includes('--thread-off') ? { ZALO_ANSWER_THREAD: 'off' } : args.includes('--thread-on') ? { ZALO_ANSWER_THREAD: 'on' } : undefined,
     questionsFile: resolve('../shared/eval/dev-questions.jsonl'),
   }).catch((error: unknown) => {
     process.stderr.write(`bench-zalo: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -23,7 +23,15 @@ beforeAll(async () => {
   fake = await startFakeZaloBot({ token: BOT_TOKEN });
   server = await startServer({
     seedDataDir: inject('indexDataDir'),
-    env: { ZALO_BOT_TOKEN: BOT_TOKEN, ZALO_BOT_SECRET_TOKEN: SECRET, ZALO_BOT_API_BASE_URL: fake.baseUrl, ZALO_SEND_RETRY_BASE_MS: '40', ZALO_SEND_RETRY_MAX_MS: '200' },
+    env: {
+      ZALO_BOT_TOKEN: BOT_TOKEN,
+      ZALO_BOT_SECRET_TOKEN: SECRET,
+      ZALO_BOT_API_BASE_URL: fake.baseUrl,
+      ZALO_SEND_RETRY_BASE_MS: '40',
+      ZALO_SEND_RETRY_MAX_MS: '200',
+      // This file also covers answering in a worker thread (the OA tests use the main thread).
+      ZALO_ANSWER_THREAD: 'on',
+    },
   });
 });
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { startFakeZaloOa, type FakeZaloOa } from '../fakes/fake-zalo-oa.ts';
 import { waitFor } from '../fakes/http-fake.ts';
 import { signedRequest, TEST_APP_ID, textEvent } from '../fakes/zalo-events.ts';
 
-// The answering thread loads its own assistant after the server is healthy: allow for a busy machine.
+// Two server starts and asynchronous delivery: allow for a busy machine.
 vi.setConfig({ testTimeout: 120_000 });
 
 const OA_SECRET = 'oa-secret-key-restart';
