@@ -44,6 +44,11 @@ async function main(): Promise<void> {
   ];
   for (const c of channels) logger.info(c);
   zalo = startZaloRuntime({ config, db: assistant.db, dialogue: assistant.dialogue, logger, rateLimiter });
+  // Quiz sessions push questions and results to Zalo participants through the outbox.
+  for (const channel of zalo?.channels ?? []) {
+    const runtime = zalo!;
+    assistant.quiz.notifier.register(channel, (userId, messages) => runtime.push(channel, userId, messages));
+  }
 
   const stop = () => {
     logger.info('Đang dừng (shutting down)…');

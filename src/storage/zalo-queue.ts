@@ -125,6 +125,17 @@ export class ZaloQueue {
     return this.completeTx(item.id, item.channel, item.userId, payloads, now) as boolean;
   }
 
+  /**
+   * Queues messages no one asked for just now (a quiz session pushing its next question), after
+   * the user's replies already queued. Returns how many rows were added.
+   */
+  enqueue(channel: Channel, userId: string, payloads: readonly unknown[], now = Date.now()): number {
+    this.db.transaction(() => {
+      for (const p of payloads) this.insertOutStmt.run(null, channel, userId, JSON.stringify(p), now, now);
+    })();
+    return payloads.length;
+  }
+
   /** Ends an inbox row without (further) replies: a bug while answering, or a user over the rate limit. */
   end(inboxId: number, status: InboxEnd, error?: string, now = Date.now()): void {
     this.endInboxStmt.run(status, error ?? null, now, inboxId);

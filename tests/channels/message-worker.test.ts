@@ -127,3 +127,13 @@ test('when the dialogue itself is unavailable the message stays pending and is a
   await waitFor(() => sent.length === 1, 'answered after recovery');
   expect(queue.counts()).toMatchObject({ inboxDone: 1, inboxFailed: 0 });
 });
+
+test('pushed messages (a quiz question) go out after the replies already queued for that user, even through a retry', async () => {
+  const { sender, sent } = scriptedSender(new Map([['re:first', ['retry', 'retry']]]));
+  queue.accept('p1', text('u', 'first', 'p1')[1]);
+  queue.complete(queue.pendingInbox()[0]!, [{ userId: 'u', text: 're:first' }]);
+  queue.enqueue('zalo-oa', 'u', [{ userId: 'u', text: 'Câu 1/10: …' }]);
+  worker(sender).start();
+  await waitFor(() => sent.length === 2, 'both sent');
+  expect(sent.map((s) => s.text)).toEqual(['re:first', 'Câu 1/10: …']);
+});

@@ -7,7 +7,7 @@
 import type { Router } from 'express';
 import type { AppConfig } from '../../config.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { Channel, IncomingMessage, Reply } from '../../core/messages.ts';
+import type { Channel, IncomingMessage, OutgoingMessage, Reply } from '../../core/messages.ts';
 import type { Db } from '../../storage/database.ts';
 import { ZaloQueue } from '../../storage/zalo-queue.ts';
 import { ZaloTokenStore } from '../../storage/zalo-tokens.ts';
@@ -31,6 +31,12 @@ export interface ZaloRuntime {
   worker: MessageWorker;
   tokens?: ZaloTokenManager;
   channels: Channel[];
+  /**
+   * Sends messages to a user outside a reply (a quiz session's next question), through the same
+   * persisted outbox, after what is already queued for them.
+   * @example quiz.notifier.register('zalo-oa', (userId, messages) => zalo.push('zalo-oa', userId, messages));
+   */
+  push(channel: Channel, userId: string, messages: OutgoingMessage[]): void;
   stop(): Promise<void>;
 }
 
@@ -102,6 +108,12 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
     worker,
     tokens,
     channels: [...senders.keys()],
+    push: (channel, userId, messages) => {
+      const sender = senders.get(channel);
+      if (!sender) throw new Error(`channel ${channel} is off`);
+      queue.enqueue(channel, userId, sender.render({ messages, intent: 'push', sources: [], confidence: 1 }, userId));
+      worker.kick();
+    },
     stop: async () => {
       tokens?.stop();
       await worker.stop();
