@@ -143,7 +143,8 @@ export async function benchQuiz(options: QuizBenchOptions): Promise<QuizBenchRes
       if (view.current?.closed && view.leaderboard.length === n && !boardAt.has(view.current.position)) boardAt.set(view.current.position, at);
     });
 
-    // Baseline: the same traffic (n requests at random moments within one second) to a trivial endpoint.
+    // Warm-up, then the baseline: the same traffic (n requests at random moments within one second) to a light endpoint.
+    for (let i = 0; i < 50; i++) await (await fetch(`${base}/api/quiz/topics`)).arrayBuffer();
     const baseline = await Promise.all(
       Array.from({ length: n }, async () => {
         await sleep(Math.random() * 1000);
@@ -190,7 +191,7 @@ export async function benchQuiz(options: QuizBenchOptions): Promise<QuizBenchRes
       leaderboardAfterDeadlineMs: (boardAt.get(1) ?? NaN) - deadline2,
     };
 
-    out(`Quiz — trainer session with ${n} simulated learners over HTTP (${real ? `${questions.length} bank questions` : 'synthetic questions: the bank is empty'})`);
+    out(`Quiz — trainer session with ${n} simulated learners over HTTP (${real ? `${questions.length} bank questions` : 'synthetic questions: no bank given'})`);
     out(`joins: ${n} in ${Math.round(joinMs)} ms`);
     out(`question 1: ${q1.length} answers sent within ${Math.round(q1Span)} ms, ${q1.filter((r) => r.status === 'accepted').length} accepted; closed when the last arrived`);
     out(`question 2: ${q2.length} answers (${n - q2.length} silent), ${q2.filter((r) => r.status === 'accepted').length} accepted; closed by its ${seconds} s timer`);

@@ -46,7 +46,7 @@ export class QuizChat implements Activity {
     const text = ctx.text;
     const user: SoloUser = { channel: ctx.message.channel, userId: ctx.message.userId };
     if (text.startsWith('#quiz:')) return this.payload(text, user);
-    if (text === '#menu:quiz') return this.menu(user);
+    if (text === '#menu:quiz') return this.menu();
     if (text.startsWith('#')) return undefined;
     const folded = fold(text);
     const join = JOIN.exec(folded);
@@ -92,13 +92,12 @@ export class QuizChat implements Activity {
       ]);
     }
     if (topic !== undefined) return this.startSolo(user, topic, count);
-    return this.menu(user, count);
+    return this.menu(count);
   }
 
   // ---------- solo practice ----------
 
-  private menu(user: SoloUser, count?: number): Reply {
-    void user;
+  private menu(count?: number): Reply {
     const topics = this.quiz.topics().filter((t) => t.count > 0);
     const total = this.quiz.questions().length;
     if (total === 0) return plainReply('Dạ, ngân hàng câu hỏi trắc nghiệm đang được cập nhật, anh/chị vui lòng quay lại sau ạ.', 'quiz');
@@ -138,7 +137,7 @@ export class QuizChat implements Activity {
 
   private gradeSolo(user: SoloUser, choice: number, number?: number): Reply {
     const result = this.quiz.solo.answer(user, choice, number);
-    if (result.status === 'no_quiz') return this.menu(user);
+    if (result.status === 'no_quiz') return this.menu();
     if (result.status === 'stale') {
       return reply([{ type: 'text', text: `Dạ, câu đó đã trả lời rồi ạ. Câu hiện tại là câu ${result.current.number}:` }, this.soloQuestion(result.current)]);
     }
@@ -196,7 +195,7 @@ export class QuizChat implements Activity {
       if (participation) return this.leaveSession(participation);
       return this.stopSolo(user);
     }
-    return this.menu(user);
+    return this.menu();
   }
 
   // ---------- trainer sessions ----------

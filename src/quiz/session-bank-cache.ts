@@ -68,10 +68,9 @@ export async function loadQuestionBank(opts: { db: Db; knowledgeDir: string; log
     documents: documents.map((d) => d.meta),
     sourceLines: (id) => lines.get(id) ?? [],
   });
-  if (bank.rejected.length > 0) {
-    opts.logger.warn(`Trắc nghiệm: bỏ ${bank.rejected.length} câu không qua kiểm tra (quiz questions rejected by the bank check)`, { first: bank.rejected.slice(0, 5) });
-  }
-  opts.logger.info(`Trắc nghiệm: ngân hàng ${bank.questions.length} câu hỏi đã kiểm tra (quiz bank built)`, { byDoc: bank.byDoc });
+  // Candidates the check leaves out are expected (e.g. a lead that is a group of units); listed at debug level.
+  opts.logger.info(`Trắc nghiệm: ngân hàng ${bank.questions.length} câu hỏi đã kiểm tra, bỏ ${bank.rejected.length} (quiz bank built)`, { byDoc: bank.byDoc });
+  opts.logger.debug('quiz candidates rejected by the bank check', { rejected: bank.rejected });
   const put = opts.db.prepare('INSERT INTO kb_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   opts.db.transaction(() => {
     put.run(CACHE_KEY, JSON.stringify(bank.questions));
