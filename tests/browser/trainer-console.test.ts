@@ -2,7 +2,8 @@
  * The trainer console (/trainer.html) in headless Chromium against the real HTTP server code
  * and a real assistant (fixture question bank): log in with the trainer token, create a
  * session, see the code and QR image, two learners join through the API, start, both answer,
- * see the answer distribution and the leaderboard, move on and finish.
+ * see the answer distribution and the leaderboard, move on and finish; and a web chat learner
+ * who joins with "thamgia <code>" gets the question pushed (the page polls) and answers it.
  *
  * Needs /usr/bin/chromium (CI installs it: `apt-get install -y chromium`); skipped without it.
  * TRAINER_CONSOLE_SCREENSHOT=/path.png saves a screenshot of the leaderboard.
@@ -123,5 +124,31 @@ describe.skipIf(!hasChromium)('trainer console (needs /usr/bin/chromium)', () =>
     await expect.poll(() => page.locator('#status').textContent()).toBe('Đã kết thúc');
     expect(await page.locator('#history figure').count()).toBe(2);
     expect(await page.locator('#csv').getAttribute('href')).toContain('/results.csv?token=');
+  });
+
+  test('a web chat learner joins with "thamgia", gets the question pushed and answers with its button', async () => {
+    const created = await fetch(`${base}/api/quiz/sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ topic: 'all', questionCount: 1, secondsPerQuestion: 60 }),
+    });
+    const session = (await created.json()) as { id: string; code: string };
+    const chat = await page.context().newPage();
+    await chat.goto(`${base}/`);
+    const input = chat.locator('#chat-input');
+    await input.fill(`thamgia ${session.code} Chị Hoa`);
+    await input.press('Enter');
+    await expect.poll(() => chat.locator('#chat-log > li.msg-assistant').last().textContent()).toContain('Chị Hoa');
+
+    await fetch(`${base}/api/quiz/sessions/${session.id}/start`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+    // The page polls the quiz inbox: the question arrives without the learner writing.
+    const question = chat.locator('#chat-log > li.msg-assistant', { hasText: 'Câu 1/1' });
+    await question.waitFor({ timeout: 15_000 });
+    expect(await question.locator('.chip').allTextContents()).toEqual(['A', 'B', 'C', 'D']);
+    await question.locator('.chip', { hasText: 'B' }).click();
+    await expect.poll(() => chat.locator('#chat-log > li.msg-assistant', { hasText: 'đã ghi nhận đáp án B' }).count()).toBe(1);
+    // The only participant answered, so the question closed and the result is pushed too.
+    await chat.locator('#chat-log > li.msg-assistant', { hasText: 'Đáp án đúng' }).waitFor({ timeout: 15_000 });
+    await chat.close();
   });
 });
