@@ -2,11 +2,10 @@
  * The outbound port of the quiz: a trainer session pushes each question, each result and the
  * final ranking to chat participants outside any request they made. One sink per channel:
  *   - web: the page polls GET /api/quiz/inbox (src/storage/quiz-web-inbox.ts);
- *   - zalo-oa / zalo-bot: TODO(zalo outbox) — register a sink that enqueues the messages in the
- *     persisted Zalo outbox, e.g. in the Zalo runtime:
- *       quiz.notifier.register('zalo-oa', (userId, messages) => queue.enqueueOutbox('zalo-oa', userId, messages));
- *     Until then those participants see a warning in the log and get the current question
- *     whenever they write (every chat turn during a session shows it).
+ *   - zalo-oa / zalo-bot: `main.ts` registers the Zalo runtime's outbox (`runtime.push`) for
+ *     each configured channel, so pushed messages are persisted and retried like replies.
+ * A channel with no sink gets a warning in the log; its participants can still ask for the
+ * open question ("câu hỏi", "thi thử") and answer it.
  */
 import type { Channel, OutgoingMessage } from '../core/messages.ts';
 import type { Logger } from '../core/logger.ts';
