@@ -61,14 +61,17 @@ export class MessageWorker {
     this.kick();
   }
 
-  /** New inbox rows (or due outbox rows) may be waiting: look now. */
+  /**
+   * New inbox rows (or due outbox rows) may be waiting: look on the next turn of the event
+   * loop, so the webhook that called this has sent its acknowledgement first.
+   */
   kick(): void {
     if (this.stopped) return;
     if (!this.inboxRunning) {
       this.inboxRunning = true;
-      this.inboxDone = this.drainInbox();
+      this.inboxDone = yieldToIo().then(() => this.drainInbox());
     }
-    this.pumpOutbox();
+    setImmediate(() => this.pumpOutbox());
   }
 
   /** Stops taking work and waits (up to `graceMs`) for sends in flight; unfinished work stays pending. */
