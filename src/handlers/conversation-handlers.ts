@@ -1,6 +1,6 @@
 /**
  * Handlers for the turns around a question: menu buttons and question buttons, a request
- * to talk to an official, the quiz entry point, pictures and stickers, a new follower.
+ * to talk to an official, pictures and stickers, a new follower.
  */
 import { buttonsMessage, plainReply, type Handler, type TurnContext } from '../core/dialogue.ts';
 import type { Reply } from '../core/messages.ts';
@@ -87,11 +87,6 @@ function covers(shown: { doc: string; lines?: string }, chunk: { docId: string; 
   const end = b !== undefined && Number.isFinite(b) ? b : a;
   return chunk.lineStart >= a && chunk.lineEnd <= end;
 }
-
-export const quizHandler: Handler = (ctx) => {
-  const topic = ctx.services.menu.get('quiz');
-  return plainReply(topic?.text ?? 'Dạ, phần thi trắc nghiệm đang được hoàn thiện ạ.', 'quiz');
-};
 
 export const mediaHandler: Handler = () =>
   plainReply(
