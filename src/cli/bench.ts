@@ -13,7 +13,7 @@
  *     and duplicated replies at a fake OA API (src/cli/bench-zalo.ts)
  *   - a quiz session with 200 learners answering within one second: answers lost, answer
  *     latency against a baseline, console leaderboard delay after each close (src/cli/bench-quiz.ts)
- * usage: npm run bench [-- --set path/to/questions.jsonl] [--rounds 3] [--zalo-messages 3000] [--quiz-participants 200]
+ * usage: npm run bench [-- --set path/to/questions.jsonl] [--rounds 3] [--zalo-messages 10000] [--quiz-participants 200]
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     lexical.close();
     // Zalo webhook under load (its own server and fake OA; see bench-zalo.ts).
     out();
-    await benchZalo({ out, questionsFile: setFile, messages: Number(opt('--zalo-messages', '3000')) });
+    await benchZalo({ out, questionsFile: setFile, messages: Number(opt('--zalo-messages', '10000')) });
     // Quiz: a trainer session with 200 learners answering within one second (see bench-quiz.ts).
     out();
     await benchQuiz({ out, questions: quizQuestions, participants: Number(opt('--quiz-participants', '200')) });

@@ -29,12 +29,14 @@ export interface HandoffRecorder {
 }
 
 export class HandoffRepository implements HandoffRecorder {
-  constructor(private readonly db: Db) {}
+  private readonly insertStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare('INSERT INTO handoff_requests (channel, user_id, text, recent_json, created_at) VALUES (?, ?, ?, ?, ?)');
+  }
 
   record(request: { channel: string; userId: string; text: string; recent: HandoffLine[] }, now = Date.now()): number {
-    const result = this.db
-      .prepare('INSERT INTO handoff_requests (channel, user_id, text, recent_json, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(request.channel, request.userId, request.text, JSON.stringify(request.recent), now);
+    const result = this.insertStmt.run(request.channel, request.userId, request.text, JSON.stringify(request.recent), now);
     return Number(result.lastInsertRowid);
   }
 
