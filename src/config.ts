@@ -79,12 +79,6 @@ const EnvSchema = z.object({
   ZALO_SEND_RETRY_MAX_MS: number(300_000),
   ZALO_SEND_MAX_ATTEMPTS: number(40),
   ZALO_SEND_CONCURRENCY: number(8),
-  /**
-   * `on`: compose Zalo answers in a worker thread with its own copy of the assistant, so answering
-   * never delays webhook acknowledgements. Off by default: in-memory state (live quiz sessions)
-   * would then be split between two copies.
-   */
-  ZALO_ANSWER_THREAD: z.enum(['on', 'off']).optional().default('off'),
   /** Messages one user may send per minute on any channel (0 = no limit). */
   RATE_LIMIT_PER_MINUTE: number(20),
 });
@@ -117,7 +111,7 @@ export interface AppConfig {
   /** How the OA webhook signature is checked (UNCONFIRMED details are settings). */
   zaloSignature: { mode: 'enforce' | 'log-only'; secret: 'oa-secret-key' | 'app-secret'; timestamp: 'body' | 'header' };
   /** Webhook body limit and outbox retry policy, shared by both Zalo channels. */
-  zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number; answerThread: boolean };
+  zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number };
   rateLimitPerMinute: number;
 }
 
@@ -176,7 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryMaxMs: e.ZALO_SEND_RETRY_MAX_MS,
       maxAttempts: e.ZALO_SEND_MAX_ATTEMPTS,
       concurrency: Math.max(1, e.ZALO_SEND_CONCURRENCY),
-      answerThread: e.ZALO_ANSWER_THREAD === 'on',
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };

@@ -6,10 +6,8 @@
  * trivial GET /healthz run the same way), messages per second acknowledged and answered end
  * to end, and, counted at the fake OA API, replies lost and duplicated.
  *
- * Runs once with answers on the main thread (the default) and once with ZALO_ANSWER_THREAD=on.
- *
  * usage: npm run bench (runs after the answer benchmark)   or
- *        npx tsx src/cli/bench-zalo.ts [--zalo-messages 10000] [--thread-off | --thread-on]
+ *        npx tsx src/cli/bench-zalo.ts [--zalo-messages 10000]
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,7 +28,7 @@ export interface ZaloBenchOptions {
   connections?: number;
   /** Questions mixed into the load (default: the dev set's, if found). */
   questionsFile?: string;
-  /** Extra environment for the server (e.g. ZALO_ANSWER_THREAD). */
+  /** Extra environment for the server. */
   env?: Record<string, string>;
 }
 
@@ -116,17 +114,7 @@ function loadQuestions(file: string | undefined): string[] {
  * Runs the webhook load test; prints its section and returns the figures.
  * @example await benchZalo({ out: console.log, messages: 3000 })
  */
-export async function benchZalo(options: ZaloBenchOptions): Promise<ZaloBenchResult[]> {
-  const results: ZaloBenchResult[] = [];
-  const modes = options.env?.ZALO_ANSWER_THREAD ? [options.env.ZALO_ANSWER_THREAD] : ['off', 'on'];
-  for (const [i, mode] of modes.entries()) {
-    if (i > 0) options.out();
-    results.push(await benchZaloMode({ ...options, env: { ...options.env, ZALO_ANSWER_THREAD: mode } }));
-  }
-  return results;
-}
-
-async function benchZaloMode(options: ZaloBenchOptions): Promise<ZaloBenchResult> {
+export async function benchZalo(options: ZaloBenchOptions): Promise<ZaloBenchResult> {
   const { out } = options;
   const total = options.messages ?? 10_000;
   const connections = options.connections ?? 100;
@@ -239,8 +227,7 @@ async function benchZaloMode(options: ZaloBenchOptions): Promise<ZaloBenchResult
       `  ${name.padEnd(30)} ack p50 ${String(hook.p50).padStart(4)} ms · p99 ${String(hook.p99).padStart(5)} ms · ${String(Math.round(hook.rps)).padStart(5)} msg/s · non-2xx ${hook.non2xx} · errors ${hook.errors + hook.timeouts}` +
       `   | GET /healthz p50 ${base.p50} ms · p99 ${base.p99} ms (p99 ratio ${(hook.p99 / Math.max(1, base.p99)).toFixed(2)}×)`;
 
-    const mode = options.env?.ZALO_ANSWER_THREAD === 'on' ? 'answers in a worker thread (ZALO_ANSWER_THREAD=on)' : 'answers on the main thread (default)';
-    out(`Zalo OA webhook, ${mode} — autocannon, ${connections} connections, loopback; each request a signed message from a new user; ${texts.length} different texts`);
+    out(`Zalo OA webhook — autocannon, ${connections} connections, loopback; each request a signed message from a new user; ${texts.length} different texts`);
     out(line(`steady ${rate} msg/s for ${seconds} s (open loop)`, steadyBase, steady));
     out(line(`saturation, ${total} messages`, satBase, sat));
     out(
@@ -269,7 +256,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   benchZalo({
     out: (s = '') => process.stdout.write(s + '\n'),
     messages: i >= 0 ? Number(args[i + 1]) : undefined,
-    env: args.includes('--thread-off') ? { ZALO_ANSWER_THREAD: 'off' } : args.includes('--thread-on') ? { ZALO_ANSWER_THREAD: 'on' } : undefined,
     questionsFile: resolve('../shared/eval/dev-questions.jsonl'),
   }).catch((error: unknown) => {
     process.stderr.write(`bench-zalo: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -11,7 +11,7 @@ import { startFakeZaloBot, type FakeZaloBot } from '../fakes/fake-zalo-bot.ts';
 import { waitFor } from '../fakes/http-fake.ts';
 import { botTextUpdate, newMsgId } from '../fakes/zalo-events.ts';
 
-// The answering thread loads its own assistant after the server is healthy: allow for a busy machine.
+// Server start and asynchronous delivery: allow for a busy machine.
 vi.setConfig({ testTimeout: 120_000 });
 
 const BOT_TOKEN = '1234567890:bot-token-for-tests';
@@ -29,8 +29,6 @@ beforeAll(async () => {
       ZALO_BOT_API_BASE_URL: fake.baseUrl,
       ZALO_SEND_RETRY_BASE_MS: '40',
       ZALO_SEND_RETRY_MAX_MS: '200',
-      // This file also covers answering in a worker thread (the OA tests use the main thread).
-      ZALO_ANSWER_THREAD: 'on',
     },
   });
 });

@@ -137,7 +137,7 @@ export class MessageWorker {
       try {
         reply = await this.options.dialogue.handle(item.message);
       } catch (error) {
-        // Dialogue.handle never throws for a bad message: this is the dialogue (thread) failing.
+        // Dialogue.handle never throws for a bad message: this is the dialogue itself being unavailable.
         const failures = (this.answerFailures.get(item.id) ?? 0) + 1;
         this.answerFailures.set(item.id, failures);
         if (failures < 3) {

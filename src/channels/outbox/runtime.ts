@@ -21,7 +21,6 @@ import { ZaloBotClient } from '../zalo-bot/bot-client.ts';
 import { ZaloBotSender } from '../zalo-bot/sender.ts';
 import type { ChannelSender } from './delivery.ts';
 import { MessageWorker } from './message-worker.ts';
-import { ThreadedDialogue } from './dialogue-thread.ts';
 
 /** Finished inbox/outbox rows are kept this long (Zalo retries an event for up to 12 h). */
 const KEEP_FINISHED_MS = 7 * 86_400_000;
@@ -90,12 +89,9 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
   if (pending.inboxPending + pending.outboxPending > 0) {
     logger.info(`outbox: resuming ${pending.inboxPending} unanswered messages and ${pending.outboxPending} unsent replies`);
   }
-  // Answers are composed off the main thread so webhook acknowledgements stay fast.
-  const threaded = config.zaloDelivery.answerThread ? new ThreadedDialogue(config, logger) : undefined;
-  threaded?.start();
   const worker = new MessageWorker({
     queue,
-    dialogue: threaded ?? deps.dialogue,
+    dialogue: deps.dialogue,
     senders,
     logger,
     retry: { baseMs: config.zaloDelivery.retryBaseMs, maxMs: config.zaloDelivery.retryMaxMs, maxAttempts: config.zaloDelivery.maxAttempts },
@@ -117,7 +113,6 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
     stop: async () => {
       tokens?.stop();
       await worker.stop();
-      await threaded?.close();
     },
   };
 }
