@@ -3,6 +3,7 @@
  * what is wrong and what to do, so the person maintaining `knowledge/sources/` can fix it
  * without reading a stack trace.
  */
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 /** Why a file could not be loaded; lets callers (and tests) branch without parsing text. */
@@ -47,4 +48,19 @@ export class DocumentLoadError extends Error {
     this.file = file;
     this.reason = reason;
   }
+}
+
+/**
+ * Reads a source file's bytes; a missing or unreadable file, or an empty one, becomes the
+ * one clear DocumentLoadError every loader reports.
+ */
+export async function readSourceBytes(path: string): Promise<Buffer> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(path);
+  } catch (error) {
+    throw new DocumentLoadError(path, 'unreadable', error instanceof Error ? error.message : undefined, { cause: error });
+  }
+  if (buffer.length === 0) throw new DocumentLoadError(path, 'empty');
+  return buffer;
 }

@@ -2,20 +2,13 @@
  * PDF: text per page via unpdf (PDF.js), pages joined with line breaks. The result keeps the
  * PDF's hard line breaks; the sectioner joins them back into sentences.
  */
-import { readFile } from 'node:fs/promises';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { DocumentLoadError } from './errors.ts';
+import { DocumentLoadError, readSourceBytes } from './errors.ts';
 import { splitLines } from './text-loader.ts';
 
 /** Extracts the text lines of a PDF; throws DocumentLoadError for corrupt or image-only files. */
 export async function loadPdfLines(path: string): Promise<string[]> {
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(path);
-  } catch (error) {
-    throw new DocumentLoadError(path, 'unreadable', error instanceof Error ? error.message : undefined, { cause: error });
-  }
-  if (buffer.length === 0) throw new DocumentLoadError(path, 'empty');
+  const buffer = await readSourceBytes(path);
   let pages: string[];
   try {
     // verbosity 0: PDF.js would otherwise print warnings on stdout, which `ask --json` forbids.

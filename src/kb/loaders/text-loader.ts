@@ -2,8 +2,7 @@
  * Plain text and Markdown: kept exactly as written, one entry per line, so line numbers in
  * citations match what an editor shows. Cleaning (markup, emphasis) is the sectioner's job.
  */
-import { readFile } from 'node:fs/promises';
-import { DocumentLoadError } from './errors.ts';
+import { DocumentLoadError, readSourceBytes } from './errors.ts';
 
 /** Splits text into lines the way editors count them (\n, \r\n or \r). */
 export function splitLines(text: string): string[] {
@@ -15,12 +14,7 @@ export function splitLines(text: string): string[] {
 
 /** Reads a UTF-8 text file into lines; throws DocumentLoadError when empty or unreadable. */
 export async function loadTextLines(path: string): Promise<string[]> {
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(path);
-  } catch (error) {
-    throw new DocumentLoadError(path, 'unreadable', error instanceof Error ? error.message : undefined, { cause: error });
-  }
+  const buffer = await readSourceBytes(path);
   let text = buffer.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.includes('\u0000')) throw new DocumentLoadError(path, 'corrupt', 'binary content in a text file');
