@@ -137,3 +137,15 @@ test('pushed messages (a quiz question) go out after the replies already queued 
   await waitFor(() => sent.length === 2, 'both sent');
   expect(sent.map((s) => s.text)).toEqual(['re:first', 'Câu 1/10: …']);
 });
+
+test('old finished rows are forgotten; pending ones and recent keys (for deduplication) are kept', () => {
+  const old = Date.now() - 8 * 86_400_000;
+  queue.accept('old', { ...text('u', 'old', 'old')[1], receivedAt: old });
+  queue.complete(queue.pendingInbox()[0]!, [{ userId: 'u', text: 're:old' }], old);
+  queue.markSent(db.prepare('SELECT id FROM zalo_outbox').pluck().get() as number, old);
+  queue.accept('recent', text('u', 'recent', 'recent')[1]);
+  queue.accept('waiting', { ...text('v', 'waiting', 'waiting')[1], receivedAt: old });
+  expect(queue.prune(7 * 86_400_000)).toBe(2);
+  expect(queue.counts()).toMatchObject({ inboxPending: 2, inboxDone: 0, outboxSent: 0 });
+  expect(queue.accept('recent', text('u', 'recent', 'recent')[1])).toBe('duplicate');
+});

@@ -99,6 +99,15 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
     rateLimiter: deps.rateLimiter,
   });
   worker.start();
+  // Forget finished rows once a day too, for a server that runs for months.
+  const pruneTimer = setInterval(() => {
+    try {
+      queue.prune(KEEP_FINISHED_MS);
+    } catch (error) {
+      logger.warn('outbox: pruning old rows failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }, 86_400_000);
+  pruneTimer.unref();
   return {
     queue,
     worker,
@@ -111,6 +120,7 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
       worker.kick();
     },
     stop: async () => {
+      clearInterval(pruneTimer);
       tokens?.stop();
       await worker.stop();
     },
