@@ -29,9 +29,15 @@ export interface MessageWorkerOptions {
   /** Safety net: how often to look for due work even when nothing kicked the worker. */
   pollMs?: number;
   now?: () => number;
+  /**
+   * Acknowledgements first: during a burst of webhook requests each answer waits (up to
+   * `maxDeferMs`) until the burst pauses, so answering never queues up acknowledgements.
+   */
+  ackFirst?: { burstWindowMs: number; maxDeferMs: number };
 }
 
 const yieldToIo = () => new Promise<void>((ok) => setImmediate(ok));
+const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 
 export class MessageWorker {
   private readonly now: () => number;
@@ -43,6 +49,8 @@ export class MessageWorker {
   private wakeAt = Infinity;
   private pollTimer: NodeJS.Timeout | undefined;
   private inboxDone: Promise<void> = Promise.resolve();
+  /** When a webhook last handed over a message (see `ackFirst`). */
+  private lastArrival = 0;
   /** Failed attempts to get an answer, per inbox row (the dialogue being unavailable, not a bad message). */
   private readonly answerFailures = new Map<number, number>();
 
@@ -66,6 +74,7 @@ export class MessageWorker {
    * loop, so the webhook that called this has sent its acknowledgement first.
    */
   kick(): void {
+    this.lastArrival = this.now();
     if (this.stopped) return;
     if (!this.inboxRunning) {
       this.inboxRunning = true;
@@ -101,12 +110,22 @@ export class MessageWorker {
           this.pumpOutbox();
           // Let webhook requests that arrived meanwhile be acknowledged before the next answer.
           await yieldToIo();
+          await this.waitForBurstToPause();
         }
       }
     } catch (error) {
       this.options.logger.error('outbox: inbox processing failed; will retry', describe(error));
     } finally {
       this.inboxRunning = false;
+    }
+  }
+
+  private async waitForBurstToPause(): Promise<void> {
+    const policy = this.options.ackFirst;
+    if (!policy) return;
+    const start = this.now();
+    while (!this.stopped && this.now() - this.lastArrival < policy.burstWindowMs && this.now() - start < policy.maxDeferMs) {
+      await sleep(policy.burstWindowMs);
     }
   }
 

@@ -97,6 +97,9 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
     retry: { baseMs: config.zaloDelivery.retryBaseMs, maxMs: config.zaloDelivery.retryMaxMs, maxAttempts: config.zaloDelivery.maxAttempts },
     concurrency: config.zaloDelivery.concurrency,
     rateLimiter: deps.rateLimiter,
+    // Zalo wants its 200 within 2 s and answers can wait a moment: during a burst of webhook
+    // requests, acknowledge first (each answer waits at most 50 ms for a pause).
+    ackFirst: { burstWindowMs: 2, maxDeferMs: 50 },
   });
   worker.start();
   // Forget finished rows once a day too, for a server that runs for months.
