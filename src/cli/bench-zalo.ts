@@ -138,7 +138,7 @@ export async function benchZalo(options: ZaloBenchOptions): Promise<ZaloBenchRes
     const url = `${server.baseUrl}/webhooks/zalo-oa`;
     const healthz = `${server.baseUrl}/healthz`;
 
-    // Warm-up: a few messages through the whole path (the answering thread is ready after it).
+    // Warm-up: a few messages through the whole path.
     for (let i = 0; i < 20; i++) {
       const req = signedRequest(textEvent({ userId: `warm-${i}`, text: texts[i % texts.length]! }), OA_SECRET);
       await fetch(url, { method: 'POST', headers: req.headers, body: req.body }).then((r) => r.arrayBuffer());

@@ -119,7 +119,7 @@ test('when the dialogue itself is unavailable the message stays pending and is a
   const { sender, sent } = scriptedSender(new Map());
   let down = 2;
   const flaky = { handle: async (m: IncomingMessage) => {
-    if (down-- > 0) throw new Error('dialogue thread crashed');
+    if (down-- > 0) throw new Error('dialogue unavailable');
     return echoDialogue.handle(m);
   } };
   queue.accept('d1', text('u', 'hi', 'd1')[1]);
