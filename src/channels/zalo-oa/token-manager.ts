@@ -157,7 +157,8 @@ export class ZaloTokenManager {
     // Persist the new pair before anyone uses the new access token: the old refresh token is spent.
     store.save({ accessToken: access, refreshToken: refresh, accessExpiresAt: this.now() + seconds * 1000, source: 'refresh' });
     this.refusedToken = undefined;
-    logger.info(`Zalo OA: token refreshed, valid for ${Math.round(seconds / 3600)} h`);
+    // The answer's shape is UNCONFIRMED between sources: say which one this Zalo sent.
+    logger.info(`Zalo OA: token refreshed, valid for ${Math.round(seconds / 3600)} h (answer ${data === json ? 'at top level' : 'nested under "data"'})`);
     return access;
   }
 }
