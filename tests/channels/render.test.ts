@@ -86,6 +86,18 @@ describe('text without buttons', () => {
     expect(text).toBe('Em giúp được:\n1. Thủ tục\n2. Kế hoạch\n3. Gặp cán bộ');
   });
 
+  test('choices listed under their own titles ("A. …") are not numbered again', () => {
+    const text = readableText({
+      type: 'buttons',
+      text: 'Câu 1: …\nA. 443-NQ/TU\nB. 433-NQ/TU',
+      buttons: [
+        { kind: 'postback', title: 'A', payload: '#quiz:answer:A' },
+        { kind: 'postback', title: 'B', payload: '#quiz:answer:B' },
+      ],
+    });
+    expect(text).toBe('Câu 1: …\nA. 443-NQ/TU\nB. 433-NQ/TU');
+  });
+
   test('the Bot Platform gets plain numbered text with links written out, at most 2000 characters a message', () => {
     const bodies = renderBotReply(
       reply([

@@ -13,7 +13,9 @@ export function readableText(message: OutgoingMessage): string {
   for (const b of message.buttons) {
     if (b.kind === 'postback') {
       n += 1;
-      if (!new RegExp(`(^|\\n)\\s*${n}[.)]\\s`).test(message.text)) extra.push(`${n}. ${b.title}`);
+      // Already readable: the text numbers it, or lists it under its own title ("A. …").
+      const listed = new RegExp(`(^|\\n)\\s*(${n}|${escapeRegExp(b.title)})[.):]\\s`).test(message.text);
+      if (!listed) extra.push(`${n}. ${b.title}`);
     } else if (b.kind === 'url') {
       if (!message.text.includes(b.url)) extra.push(`${b.title}: ${b.url}`);
     } else if (!message.text.replace(/[\s.]/g, '').includes(b.phone.replace(/[\s.]/g, ''))) {
@@ -21,4 +23,8 @@ export function readableText(message: OutgoingMessage): string {
     }
   }
   return extra.length === 0 ? message.text : `${message.text}\n${extra.join('\n')}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
