@@ -49,6 +49,8 @@ export class MessageWorker {
   private wakeAt = Infinity;
   private pollTimer: NodeJS.Timeout | undefined;
   private inboxDone: Promise<void> = Promise.resolve();
+  /** A pump is already scheduled: many kicks in one event-loop turn make one query. */
+  private pumpScheduled = false;
   /** When a webhook last handed over a message (see `ackFirst`). */
   private lastArrival = 0;
   /** Failed attempts to get an answer, per inbox row (the dialogue being unavailable, not a bad message). */
@@ -80,7 +82,13 @@ export class MessageWorker {
       this.inboxRunning = true;
       this.inboxDone = yieldToIo().then(() => this.drainInbox());
     }
-    setImmediate(() => this.pumpOutbox());
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.pumpOutbox();
+      });
+    }
   }
 
   /** Stops taking work and waits (up to `graceMs`) for sends in flight; unfinished work stays pending. */
