@@ -68,6 +68,9 @@ export class ZaloQueue {
   private readonly retryStmt;
   private readonly nextDueStmt;
   private readonly completeTx;
+  private readonly acceptTx;
+  /** Messages waiting for the next group commit (see `acceptSoon`). */
+  private pendingAccepts: Array<{ eventKey: string; message: IncomingMessage; done: (r: 'accepted' | 'duplicate') => void; fail: (e: unknown) => void }> = [];
 
   constructor(private readonly db: Db) {
     this.acceptStmt = db.prepare(
@@ -91,6 +94,9 @@ export class ZaloQueue {
     this.failStmt = db.prepare("UPDATE zalo_outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?");
     this.retryStmt = db.prepare('UPDATE zalo_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?');
     this.nextDueStmt = db.prepare("SELECT MIN(next_attempt_at) FROM zalo_outbox WHERE status = 'pending' AND next_attempt_at > ?").pluck();
+    this.acceptTx = db.transaction((batch: ReadonlyArray<{ eventKey: string; message: IncomingMessage }>) =>
+      batch.map(({ eventKey, message }) => this.accept(eventKey, message)),
+    );
     this.completeTx = db.transaction((inboxId: number, channel: Channel, userId: string, payloads: readonly unknown[], now: number) => {
       const ended = this.endInboxStmt.run('done', null, now, inboxId);
       // Already answered (e.g. by another worker before a restart): do not enqueue twice.
@@ -98,6 +104,31 @@ export class ZaloQueue {
       for (const p of payloads) this.insertOutStmt.run(inboxId, channel, userId, JSON.stringify(p), now, now);
       return true;
     });
+  }
+
+  /**
+   * Like `accept`, but all the messages that arrive in one turn of the event loop are stored
+   * in one transaction (a group commit), which keeps acknowledgements fast under load. The
+   * promise settles once the message is stored, so a webhook still answers 200 only after that.
+   */
+  acceptSoon(eventKey: string, message: IncomingMessage): Promise<'accepted' | 'duplicate'> {
+    return new Promise((done, fail) => {
+      this.pendingAccepts.push({ eventKey, message, done, fail });
+      if (this.pendingAccepts.length === 1) setImmediate(() => this.flushAccepts());
+    });
+  }
+
+  private flushAccepts(): void {
+    const batch = this.pendingAccepts;
+    this.pendingAccepts = [];
+    let results: Array<'accepted' | 'duplicate'>;
+    try {
+      results = this.acceptTx(batch) as Array<'accepted' | 'duplicate'>;
+    } catch (error) {
+      for (const item of batch) item.fail(error);
+      return;
+    }
+    batch.forEach((item, i) => item.done(results[i]!));
   }
 
   /**

@@ -149,3 +149,14 @@ test('old finished rows are forgotten; pending ones and recent keys (for dedupli
   expect(queue.counts()).toMatchObject({ inboxPending: 2, inboxDone: 0, outboxSent: 0 });
   expect(queue.accept('recent', text('u', 'recent', 'recent')[1])).toBe('duplicate');
 });
+
+test('messages arriving together are stored in one group commit, duplicates still recognised', async () => {
+  const results = await Promise.all([
+    queue.acceptSoon('g1', text('u', 'one', 'g1')[1]),
+    queue.acceptSoon('g2', text('u', 'two', 'g2')[1]),
+    queue.acceptSoon('g1', text('u', 'one', 'g1')[1]),
+  ]);
+  expect(results).toEqual(['accepted', 'accepted', 'duplicate']);
+  expect(await queue.acceptSoon('g2', text('u', 'two', 'g2')[1])).toBe('duplicate');
+  expect(queue.pendingInbox().map((i) => (i.message.type === 'text' ? i.message.text : ''))).toEqual(['one', 'two']);
+});

@@ -28,7 +28,7 @@ export function createBotWebhookRouter(deps: BotWebhookDeps): Router {
   const raw = express.raw({ type: () => true, limit: config.zaloDelivery.webhookMaxBytes });
   const formsSeen = new Set<string>();
 
-  router.post(BOT_WEBHOOK_PATH, raw, (req: Request, res: Response) => {
+  router.post(BOT_WEBHOOK_PATH, raw, async (req: Request, res: Response) => {
     if (!botChannelConfigured(config)) {
       res.status(404).json({ error: 'the Zalo Bot channel is off: set ZALO_BOT_TOKEN and ZALO_BOT_SECRET_TOKEN' });
       return;
@@ -65,7 +65,7 @@ export function createBotWebhookRouter(deps: BotWebhookDeps): Router {
       res.status(200).json({ status: 'ignored' });
       return;
     }
-    const stored = queue.accept(outcome.eventKey, outcome.message);
+    const stored = await queue.acceptSoon(outcome.eventKey, outcome.message);
     res.status(200).json({ status: stored });
     if (stored === 'accepted') deps.onAccepted();
   });

@@ -34,7 +34,7 @@ export function createOaWebhookRouter(deps: OaWebhookDeps): Router {
   const raw = express.raw({ type: () => true, limit: config.zaloDelivery.webhookMaxBytes });
   let loggedGoodInLogOnly = false;
 
-  router.post(OA_WEBHOOK_PATH, raw, (req: Request, res: Response) => {
+  router.post(OA_WEBHOOK_PATH, raw, async (req: Request, res: Response) => {
     if (!oaChannelConfigured(config)) {
       res.status(404).json({ error: 'the Zalo OA channel is off: set ZALO_APP_ID and ZALO_OA_SECRET_KEY' });
       return;
@@ -87,7 +87,7 @@ export function createOaWebhookRouter(deps: OaWebhookDeps): Router {
       res.status(200).json({ status: 'ignored', error: outcome.reason });
       return;
     }
-    const stored = queue.accept(outcome.eventKey, outcome.message);
+    const stored = await queue.acceptSoon(outcome.eventKey, outcome.message);
     res.status(200).json({ status: stored });
     if (stored === 'accepted') deps.onAccepted();
   });
