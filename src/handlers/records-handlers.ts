@@ -176,15 +176,44 @@ export function agencyTasksAnswer(intent: string): Handler {
     const lookup = recordsOf(ctx);
     if (!lookup) return fallback(ctx);
     const [agency] = lookup.agencies.findInQuestion(ctx.text).filter((a) => lookup.tasksOf(a.id, 'lead').length + lookup.tasksOf(a.id, 'coordinate').length > 0);
-    if (!agency) return fallback(ctx);
+    const year = yearAsked(ctx.text);
+    // "Những nhiệm vụ nào thực hiện năm 2024?" without an agency: every task of that year.
+    if (!agency && !year) return fallback(ctx);
     const { docIds } = topicOf(ctx);
-    return agencyPage(ctx, intent, agency.id, roleAsked(ctx), 1, docIds);
+    return agencyPage(ctx, intent, agency?.id ?? ALL_AGENCIES, roleAsked(ctx), 1, docIds, year);
   };
 }
 
-/** One page of an agency's task list (also reached by the "#agency:…" button payloads). */
-export function agencyPage(ctx: TurnContext, intent: string, agencyId: string, role: AgencyRole, page: number, docIds: readonly string[] = []): Reply {
+/** Stands for "any agency" in agencyPage and its "#agency:*:…" payloads. */
+const ALL_AGENCIES = '*';
+
+/** The one year a question asks about ("năm 2024"), if exactly one is named. */
+function yearAsked(text: string): string | undefined {
+  const years = [...new Set(text.match(/\b(19|20)\d{2}\b/g) ?? [])];
+  return years.length === 1 ? years[0] : undefined;
+}
+
+/** A task's period, or — when its row gives none — the period of the plan it belongs to. */
+function periodOf(ctx: TurnContext, t: TaskRecord): string {
+  return t.period || ctx.services.kb.documents.get(t.docId)?.period || '';
+}
+
+/**
+ * One page of an agency's task list (also reached by the "#agency:…" button payloads),
+ * optionally only the tasks whose period covers a year (a row without a period takes its
+ * plan's: the 2024 plan's rows are for 2024).
+ */
+export function agencyPage(
+  ctx: TurnContext,
+  intent: string,
+  agencyId: string,
+  role: AgencyRole,
+  page: number,
+  docIds: readonly string[] = [],
+  year?: string,
+): Reply {
   const lookup = recordsOf(ctx)!;
+  if (agencyId === ALL_AGENCIES) return yearPage(ctx, intent, page, docIds, year);
   // A department's own units (Phòng CNTT, Trung tâm CNTT&TT of Sở TT&TT) carry its tasks in
   // its own plan: list those too, naming the unit.
   const unitOf = new Map<TaskRecord, string>();
@@ -192,11 +221,14 @@ export function agencyPage(ctx: TurnContext, intent: string, agencyId: string, r
     for (const t of lookup.tasksOf(child.id, role)) if (!unitOf.has(t)) unitOf.set(t, child.short);
   }
   const direct = new Set(lookup.tasksOf(agencyId, role));
-  const all = [...direct, ...[...unitOf.keys()].filter((t) => !direct.has(t))].filter((t) => docIds.length === 0 || docIds.includes(t.docId));
+  const all = [...direct, ...[...unitOf.keys()].filter((t) => !direct.has(t))]
+    .filter((t) => docIds.length === 0 || docIds.includes(t.docId))
+    .filter((t) => !year || coversYear(periodOf(ctx, t), year));
   const name = lookup.agencies.display(agencyId);
   const verb = role === 'lead' ? 'chủ trì' : 'phối hợp thực hiện';
   if (all.length === 0) {
-    return { messages: [{ type: 'text', text: `Dạ, trong các văn bản em có, ${name} không được ghi là đơn vị ${verb} nhiệm vụ nào.` }], intent, sources: [], confidence: 0.6 };
+    const when = year ? ` có thời gian thực hiện trong năm ${year}` : '';
+    return { messages: [{ type: 'text', text: `Dạ, trong các văn bản em có, ${name} không được ghi là đơn vị ${verb} nhiệm vụ nào${when}.` }], intent, sources: [], confidence: 0.6 };
   }
   const byDoc = new Map<string, TaskRecord[]>();
   for (const t of [...all].sort(byDocumentOrder)) byDoc.set(t.docId, [...(byDoc.get(t.docId) ?? []), t]);
@@ -219,11 +251,13 @@ export function agencyPage(ctx: TurnContext, intent: string, agencyId: string, r
     const unit = direct.has(t) ? '' : `; đơn vị: ${unitOf.get(t)}`;
     lines.push(`${n}. ${t.name} (mục ${t.row}${unit}${extra ? `; ${extra}` : ''})`);
   });
-  const budget = RecordLookup.totalBudget(all);
+  // With a year asked, the budget is that year's column, not the whole multi-year totals.
+  const budget = year ? all.reduce((sum, t) => sum + (t.budget?.byYear[year] ?? 0), 0) : RecordLookup.totalBudget(all);
+  const budgetLabel = year ? `Kinh phí dự kiến năm ${year} của các nhiệm vụ có ghi kinh phí` : 'Tổng kinh phí dự kiến các nhiệm vụ có ghi kinh phí';
   const viaUnits = all.filter((t) => !direct.has(t)).length;
   const agency = lookup.agencies.get(agencyId);
   const fullName = agency && agency.name !== name ? `${agency.name} (${name})` : name;
-  const head = `Dạ, ${fullName} được ghi là đơn vị ${verb} ${all.length} nhiệm vụ${viaUnits > 0 ? ` (trong đó ${viaUnits} nhiệm vụ do đơn vị trực thuộc ${verb})` : ''}${summary}.${budget > 0 && role === 'lead' ? ` Tổng kinh phí dự kiến các nhiệm vụ có ghi kinh phí: ${formatMillions(budget)} triệu đồng.` : ''}`;
+  const head = `Dạ, ${fullName} được ghi là đơn vị ${verb} ${all.length} nhiệm vụ${year ? ` có thời gian thực hiện trong năm ${year}` : ''}${viaUnits > 0 ? ` (trong đó ${viaUnits} nhiệm vụ do đơn vị trực thuộc ${verb})` : ''}${summary}.${budget > 0 && role === 'lead' ? ` ${budgetLabel}: ${formatMillions(Math.round(budget * 10) / 10)} triệu đồng.` : ''}`;
   const sources = [...new Map(slice.map((t) => [t.docId, t])).values()].map((t) => {
     const ref = taskSource(ctx, t);
     const rows = slice.filter((s) => s.docId === t.docId);
@@ -238,9 +272,42 @@ export function agencyPage(ctx: TurnContext, intent: string, agencyId: string, r
   if (body.length > MAX_LIST_CHARS) body = `${head}\n${lines.join('\n')}${more}\n\n${sources.map(citation).join('\n')}`;
   const message: OutgoingMessage =
     current < pages
-      ? buttonsMessage(body, [{ kind: 'postback', title: 'Xem thêm', payload: `#agency:${agencyId}:${role}:${current + 1}:${docIds.join(',')}` }], false)
+      ? buttonsMessage(body, [{ kind: 'postback', title: 'Xem thêm', payload: `#agency:${agencyId}:${role}:${current + 1}:${docIds.join(',')}:${year ?? ''}` }], false)
       : { type: 'text', text: body };
   return { messages: [message], intent, sources, confidence: 0.9 };
+}
+
+/** Every task whose period covers a year, grouped by document, PAGE_SIZE per page. */
+function yearPage(ctx: TurnContext, intent: string, page: number, docIds: readonly string[], year: string | undefined): Reply {
+  const lookup = recordsOf(ctx)!;
+  if (!year) return { messages: [{ type: 'text', text: 'Dạ, anh/chị cho em biết năm cần tra cứu ạ.' }], intent, sources: [], confidence: 0.3 };
+  const tasks = lookup.tasks
+    .filter((t) => (docIds.length === 0 || docIds.includes(t.docId)) && coversYear(periodOf(ctx, t), year))
+    .sort(byDocumentOrder);
+  if (tasks.length === 0) {
+    return { messages: [{ type: 'text', text: `Dạ, trong các văn bản em có, không có nhiệm vụ nào ghi thời gian thực hiện trong năm ${year}.` }], intent, sources: [], confidence: 0.6 };
+  }
+  const pages = Math.ceil(tasks.length / PAGE_SIZE);
+  const current = Math.min(Math.max(1, page), pages);
+  const slice = tasks.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+  const counts = new Map<string, number>();
+  for (const t of tasks) counts.set(t.docId, (counts.get(t.docId) ?? 0) + 1);
+  const summary = [...counts.entries()].map(([d, n]) => `${docOf(ctx, d).shortName} (${docOf(ctx, d).date}): ${n}`).join('; ');
+  const lines = slice.map((t, i) => {
+    const lead = lookup.leadOf(t).text;
+    return `${(current - 1) * PAGE_SIZE + i + 1}. ${t.name} (mục ${t.row}; ${periodOf(ctx, t)}${lead ? `; chủ trì: ${lead}` : ''})`;
+  });
+  const sources = [...new Set(slice.map((t) => t.docId))].map((d) => {
+    const rows = slice.filter((t) => t.docId === d);
+    return { ...taskSource(ctx, rows[0]!), section: rows[0]!.appendix, lines: `${Math.min(...rows.map((r) => r.lines[0]))}-${Math.max(...rows.map((r) => r.lines[1]))}` };
+  });
+  const more = current < pages ? `\n(Trang ${current}/${pages} — chọn “Xem thêm” hoặc nhắn 1 để xem tiếp)` : pages > 1 ? `\n(Trang ${current}/${pages})` : '';
+  const body = `Dạ, có ${tasks.length} nhiệm vụ có thời gian thực hiện trong năm ${year} — ${summary}.\n${lines.join('\n')}${more}\n\n${sources.map(citation).join('\n')}`;
+  const message: OutgoingMessage =
+    current < pages
+      ? buttonsMessage(body, [{ kind: 'postback', title: 'Xem thêm', payload: `#agency:${ALL_AGENCIES}:lead:${current + 1}:${docIds.join(',')}:${year}` }], false)
+      : { type: 'text', text: body };
+  return { messages: [message], intent, sources, confidence: 0.85 };
 }
 
 /**
@@ -349,9 +416,9 @@ export function recordsPayload(ctx: TurnContext, kind: string, value: string): R
     return task ? taskReply(ctx, 'lead_question', [task], 1) : undefined;
   }
   if (kind === 'agency') {
-    const [agencyId, role, page, docs] = value.split(':');
+    const [agencyId, role, page, docs, year] = value.split(':');
     if (!agencyId || (role !== 'lead' && role !== 'coordinate')) return undefined;
-    return agencyPage(ctx, 'agency_tasks_question', agencyId, role, Number(page) || 1, docs ? docs.split(',').filter(Boolean) : []);
+    return agencyPage(ctx, 'agency_tasks_question', agencyId, role, Number(page) || 1, docs ? docs.split(',').filter(Boolean) : [], year || undefined);
   }
   return undefined;
 }
