@@ -39,6 +39,8 @@ export interface ConversationState {
   procedure?: string;
   /** The last answered question and the passages already shown, so "còn gì nữa?" shows the next ones. */
   more?: { query: string; intent: string; shown: Array<{ doc: string; lines?: string }> };
+  /** Payload of the last reply's "Xem thêm" button (a paged list), which "còn gì nữa?" follows. */
+  nextPage?: string;
 }
 
 /** "còn gì nữa?", "xem thêm", "tiếp": asks to continue the last answer (compared without diacritics). */
@@ -196,7 +198,10 @@ export class Dialogue {
     const picked = choice ? await claim(text) : undefined;
     if (picked) return picked;
     turn.text = text;
-    if (state.more && MORE_REQUEST.test(foldDiacritics(text).toLowerCase())) {
+    const wantsMore = MORE_REQUEST.test(foldDiacritics(text).toLowerCase());
+    // A paged list continues with its own next page; otherwise the next passages of the last answer.
+    if (wantsMore && state.nextPage) text = state.nextPage;
+    else if (state.more && wantsMore) {
       return this.handlers.more({ ...base, text: state.more.query, prediction: noPrediction });
     }
     if (!text.startsWith('#')) {
@@ -229,8 +234,7 @@ export class Dialogue {
     if (predicted === 'out_of_scope' && prediction.confidence >= DECLINE_MIN_CONFIDENCE && retrievalConfidence < DECLINE_MAX_RETRIEVAL) {
       return this.handlers.out_of_scope(ctx);
     }
-    const intent: IntentName = KNOWLEDGE_INTENTS.has(predicted) ? predicted : 'plan_question';
-    return this.handlers[intent](ctx);
+    return KNOWLEDGE_INTENTS.has(predicted) ? this.handlers[predicted](ctx) : this.handlers.fallback(ctx);
   }
 }
 
@@ -256,8 +260,14 @@ function nextState(state: ConversationState, reply: TurnReply, message: Incoming
     lastQuery: message.type === 'text' ? message.text : state.lastQuery,
     procedure: reply.remember && 'procedure' in reply.remember ? reply.remember.procedure : state.procedure,
     more: nextMore(state, reply, routedText),
+    nextPage: reply.messages
+      .flatMap((m) => (m.type === 'buttons' ? m.buttons : []))
+      .flatMap((b) => (b.kind === 'postback' && foldDiacritics(b.title).toLowerCase() === NEXT_PAGE_TITLE ? [b.payload] : []))[0],
   };
 }
+
+/** The title every paged list gives its next-page button. */
+const NEXT_PAGE_TITLE = 'xem them';
 
 /** Keeps what an answer showed; a continuation adds to it; a turn without sources ends it. */
 function nextMore(state: ConversationState, reply: Reply, routedText: string): ConversationState['more'] {
