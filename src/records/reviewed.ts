@@ -32,27 +32,17 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { BudgetSchema, LineRangeSchema, type RecordSet } from './schema.ts';
+import { LineRangeSchema, TaskRecordSchema, type RecordSet } from './schema.ts';
 
-export const ReviewedTaskSchema = z.strictObject({
-  /** As printed: "Phụ lục III". */
-  appendix: z.string().min(1),
-  /** Row number as printed: "4.2.1". */
-  row: z.string().min(1),
+/**
+ * A reviewed row: the task record's fields (same names, same checks) less what the loader
+ * fills in itself, plus an optional explicit id and group path and the reviewer's note.
+ */
+export const ReviewedTaskSchema = TaskRecordSchema.omit({ id: true, docId: true, group: true, origin: true, parentId: true }).extend({
   /** Explicit id, only when the computed one would not do. */
   id: z.string().optional(),
   /** Overrides the group path found by the extractor. */
   group: z.array(z.string()).optional(),
-  name: z.string().min(1),
-  content: z.string().default(''),
-  leadText: z.string().default(''),
-  coordinateText: z.string().default(''),
-  period: z.string().default(''),
-  status: z.enum(['new', 'continuing']).optional(),
-  product: z.string().default(''),
-  budget: BudgetSchema.optional(),
-  legalBasis: z.string().default(''),
-  lines: LineRangeSchema,
   /** Reviewer's remark (not shown to users): why a field is empty, what the PDF mixed up. */
   note: z.string().optional(),
 });
