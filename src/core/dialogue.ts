@@ -117,6 +117,11 @@ const SOCIAL_MIN_CONFIDENCE = 0.5;
 /** Declining needs a confident classifier and weak evidence in the documents. */
 const DECLINE_MIN_CONFIDENCE = 0.45;
 const DECLINE_MAX_RETRIEVAL = 0.75;
+/**
+ * When the documents hold nothing on a question (retrieval below the answer threshold), a
+ * weaker lean of the classifier towards out_of_scope is enough to decline politely.
+ */
+const DECLINE_MIN_CONFIDENCE_UNANSWERED = 0.28;
 
 /**
  * Which passages hold the kind of fact an intent asks for: who leads a task, its budget and
@@ -231,7 +236,9 @@ export class Dialogue {
     const hits = await this.services.kb.search(text, { limit: 8, boost: PASSAGE_PREFERENCE[predicted] });
     const retrievalConfidence = confidenceOf(hits);
     const ctx: TurnContext = { ...base, text, prediction, hits, retrievalConfidence };
-    if (predicted === 'out_of_scope' && prediction.confidence >= DECLINE_MIN_CONFIDENCE && retrievalConfidence < DECLINE_MAX_RETRIEVAL) {
+    const unanswered = retrievalConfidence < this.services.config.answer.minConfidence;
+    const declineAt = unanswered ? DECLINE_MIN_CONFIDENCE_UNANSWERED : DECLINE_MIN_CONFIDENCE;
+    if (predicted === 'out_of_scope' && prediction.confidence >= declineAt && retrievalConfidence < DECLINE_MAX_RETRIEVAL) {
       return this.handlers.out_of_scope(ctx);
     }
     return KNOWLEDGE_INTENTS.has(predicted) ? this.handlers[predicted](ctx) : this.handlers.fallback(ctx);
