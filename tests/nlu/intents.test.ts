@@ -8,24 +8,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { checkHandlersCover, exampleKey, IntentValidationError, loadIntents } from '../../src/nlu/intents.ts';
 import type { IntentProblem } from '../../src/nlu/intents.ts';
+import { INTENT_NAMES } from '../../src/core/intent-names.ts';
 
 const INTENTS_DIR = join(import.meta.dirname, '..', '..', 'intents');
 
-/** The intent names the router has one handler for (fixed by the lead). */
-const REQUIRED_INTENTS = [
-  'greeting',
-  'help',
-  'thanks',
-  'goodbye',
-  'out_of_scope',
-  'plan_question',
-  'lead_question',
-  'agency_tasks_question',
-  'target_question',
-  'procedure_question',
-  'handoff',
-  'quiz',
-] as const;
+/** The intent names the router has one handler for. */
+const REQUIRED_INTENTS = INTENT_NAMES;
 
 const tempDirs: string[] = [];
 
