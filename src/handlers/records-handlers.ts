@@ -122,12 +122,13 @@ export function leadAnswer(intent: string): Handler {
     const top = matches[0];
     if (!top || matchConfidence(top) < MIN_RECORD_CONFIDENCE) return fallback(ctx);
 
-    const rivals = matches
-      .slice(1)
-      .filter((m) => m.score >= top.score * 0.92 && matchConfidence(m) >= matchConfidence(top) * 0.95 && !sameTask(lookup, top.task, m.task) && m.task.leadText !== top.task.leadText);
+    const others = matches.slice(1).map((m) => ({ m, same: sameTask(lookup, top.task, m.task) }));
+    const rivals = others
+      .filter(({ m, same }) => m.score >= top.score * 0.92 && matchConfidence(m) >= matchConfidence(top) * 0.95 && !same && m.task.leadText !== top.task.leadText)
+      .map(({ m }) => m);
     if (rivals.length > 0) return clarify(ctx, intent, [top, ...rivals.slice(0, 2)]);
 
-    const shown = [top, ...matches.slice(1).filter((m) => sameTask(lookup, top.task, m.task)).slice(0, 1)];
+    const shown = [top, ...others.filter(({ same }) => same).map(({ m }) => m).slice(0, 1)];
     return taskReply(ctx, intent, shown.map((m) => m.task), matchConfidence(top));
   };
 }
@@ -187,15 +188,46 @@ export function agencyTasksAnswer(intent: string): Handler {
 /** Stands for "any agency" in agencyPage and its "#agency:*:…" payloads. */
 const ALL_AGENCIES = '*';
 
+/** The years a question names ("năm 2024", "2021-2025"), each once. */
+function yearsIn(text: string): string[] {
+  return [...new Set(text.match(/\b(19|20)\d{2}\b/g) ?? [])];
+}
+
 /** The one year a question asks about ("năm 2024"), if exactly one is named. */
 function yearAsked(text: string): string | undefined {
-  const years = [...new Set(text.match(/\b(19|20)\d{2}\b/g) ?? [])];
+  const years = yearsIn(text);
   return years.length === 1 ? years[0] : undefined;
 }
 
 /** A task's period, or — when its row gives none — the period of the plan it belongs to. */
 function periodOf(ctx: TurnContext, t: TaskRecord): string {
   return t.period || ctx.services.kb.documents.get(t.docId)?.period || '';
+}
+
+/** Which page of a list of `total` items to show (clamped), PAGE_SIZE per page. */
+function pageWindow(total: number, page: number): { pages: number; current: number; from: number; to: number } {
+  const pages = Math.ceil(total / PAGE_SIZE);
+  const current = Math.min(Math.max(1, page), pages);
+  return { pages, current, from: (current - 1) * PAGE_SIZE, to: current * PAGE_SIZE };
+}
+
+/** One citation per document on the page, spanning the rows shown from it. */
+function pageSources(ctx: TurnContext, slice: readonly TaskRecord[]): SourceRef[] {
+  return [...new Set(slice.map((t) => t.docId))].map((docId) => {
+    const rows = slice.filter((t) => t.docId === docId);
+    const first = rows[0]!;
+    return { ...taskSource(ctx, first), section: first.appendix, lines: `${Math.min(...rows.map((r) => r.lines[0]))}-${Math.max(...rows.map((r) => r.lines[1]))}` };
+  });
+}
+
+/** A page of a list, with the "Xem thêm" button when more pages follow. */
+function pageMessage(body: string, current: number, pages: number, nextPayload: string): OutgoingMessage {
+  return current < pages ? buttonsMessage(body, [{ kind: 'postback', title: 'Xem thêm', payload: nextPayload }], false) : { type: 'text', text: body };
+}
+
+/** "(Trang 1/4 — …)" under a list; nothing for a single page. */
+function pageLine(current: number, pages: number, hint: string): string {
+  return current < pages ? `\n(Trang ${current}/${pages} — ${hint})` : pages > 1 ? `\n(Trang ${current}/${pages})` : '';
 }
 
 /**
@@ -234,9 +266,9 @@ export function agencyPage(
   for (const t of [...all].sort(byDocumentOrder)) byDoc.set(t.docId, [...(byDoc.get(t.docId) ?? []), t]);
   const summary =
     byDoc.size > 1 ? ' — ' + [...byDoc.entries()].map(([docId, tasks]) => `${docOf(ctx, docId).shortName} (${docOf(ctx, docId).date}): ${tasks.length}`).join('; ') : '';
-  const pages = Math.ceil(all.length / PAGE_SIZE);
-  const current = Math.min(Math.max(1, page), pages);
-  const slice = [...byDoc.values()].flat().slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+  const { pages, current, from, to } = pageWindow(all.length, page);
+  const ordered = [...byDoc.values()].flat();
+  const slice = ordered.slice(from, to);
 
   const lines: string[] = [];
   let lastDoc = '';
@@ -246,7 +278,7 @@ export function agencyPage(
       lines.push(`${doc.shortName} (${doc.date}):`);
       lastDoc = t.docId;
     }
-    const n = (current - 1) * PAGE_SIZE + i + 1;
+    const n = from + i + 1;
     const extra = [t.period && `thời gian ${t.period}`, t.budget?.total !== undefined && `${formatMillions(t.budget.total)} triệu đồng`].filter(Boolean).join(', ');
     const unit = direct.has(t) ? '' : `; đơn vị: ${unitOf.get(t)}`;
     lines.push(`${n}. ${t.name} (mục ${t.row}${unit}${extra ? `; ${extra}` : ''})`);
@@ -258,22 +290,15 @@ export function agencyPage(
   const agency = lookup.agencies.get(agencyId);
   const fullName = agency && agency.name !== name ? `${agency.name} (${name})` : name;
   const head = `Dạ, ${fullName} được ghi là đơn vị ${verb} ${all.length} nhiệm vụ${year ? ` có thời gian thực hiện trong năm ${year}` : ''}${viaUnits > 0 ? ` (trong đó ${viaUnits} nhiệm vụ do đơn vị trực thuộc ${verb})` : ''}${summary}.${budget > 0 && role === 'lead' ? ` ${budgetLabel}: ${formatMillions(Math.round(budget * 10) / 10)} triệu đồng.` : ''}`;
-  const sources = [...new Map(slice.map((t) => [t.docId, t])).values()].map((t) => {
-    const ref = taskSource(ctx, t);
-    const rows = slice.filter((s) => s.docId === t.docId);
-    return { ...ref, section: `${t.appendix}`, lines: `${Math.min(...rows.map((r) => r.lines[0]))}-${Math.max(...rows.map((r) => r.lines[1]))}` };
-  });
+  const sources = pageSources(ctx, slice);
   // The rest of the list by name only, so the first screen answers "which ones?" in full;
   // "Xem thêm" gives the details five at a time.
-  const rest = [...byDoc.values()].flat().slice(current * PAGE_SIZE);
-  const restLine = rest.length > 0 ? `\nCác nhiệm vụ tiếp theo: ${rest.map((t, i) => `${current * PAGE_SIZE + i + 1}. ${truncate(t.name, 70)}`).join('; ')}.` : '';
-  const more = current < pages ? `\n(Trang ${current}/${pages} — chọn “Xem thêm” hoặc nhắn 1 để xem chi tiết tiếp)` : pages > 1 ? `\n(Trang ${current}/${pages})` : '';
+  const rest = ordered.slice(to);
+  const restLine = rest.length > 0 ? `\nCác nhiệm vụ tiếp theo: ${rest.map((t, i) => `${to + i + 1}. ${truncate(t.name, 70)}`).join('; ')}.` : '';
+  const more = pageLine(current, pages, 'chọn “Xem thêm” hoặc nhắn 1 để xem chi tiết tiếp');
   let body = `${head}\n${lines.join('\n')}${restLine}${more}\n\n${sources.map(citation).join('\n')}`;
   if (body.length > MAX_LIST_CHARS) body = `${head}\n${lines.join('\n')}${more}\n\n${sources.map(citation).join('\n')}`;
-  const message: OutgoingMessage =
-    current < pages
-      ? buttonsMessage(body, [{ kind: 'postback', title: 'Xem thêm', payload: `#agency:${agencyId}:${role}:${current + 1}:${docIds.join(',')}:${year ?? ''}` }], false)
-      : { type: 'text', text: body };
+  const message = pageMessage(body, current, pages, `#agency:${agencyId}:${role}:${current + 1}:${docIds.join(',')}:${year ?? ''}`);
   return { messages: [message], intent, sources, confidence: 0.9 };
 }
 
@@ -287,26 +312,19 @@ function yearPage(ctx: TurnContext, intent: string, page: number, docIds: readon
   if (tasks.length === 0) {
     return { messages: [{ type: 'text', text: `Dạ, trong các văn bản em có, không có nhiệm vụ nào ghi thời gian thực hiện trong năm ${year}.` }], intent, sources: [], confidence: 0.6 };
   }
-  const pages = Math.ceil(tasks.length / PAGE_SIZE);
-  const current = Math.min(Math.max(1, page), pages);
-  const slice = tasks.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+  const { pages, current, from, to } = pageWindow(tasks.length, page);
+  const slice = tasks.slice(from, to);
   const counts = new Map<string, number>();
   for (const t of tasks) counts.set(t.docId, (counts.get(t.docId) ?? 0) + 1);
   const summary = [...counts.entries()].map(([d, n]) => `${docOf(ctx, d).shortName} (${docOf(ctx, d).date}): ${n}`).join('; ');
   const lines = slice.map((t, i) => {
     const lead = lookup.leadOf(t).text;
-    return `${(current - 1) * PAGE_SIZE + i + 1}. ${t.name} (mục ${t.row}; ${periodOf(ctx, t)}${lead ? `; chủ trì: ${lead}` : ''})`;
+    return `${from + i + 1}. ${t.name} (mục ${t.row}; ${periodOf(ctx, t)}${lead ? `; chủ trì: ${lead}` : ''})`;
   });
-  const sources = [...new Set(slice.map((t) => t.docId))].map((d) => {
-    const rows = slice.filter((t) => t.docId === d);
-    return { ...taskSource(ctx, rows[0]!), section: rows[0]!.appendix, lines: `${Math.min(...rows.map((r) => r.lines[0]))}-${Math.max(...rows.map((r) => r.lines[1]))}` };
-  });
-  const more = current < pages ? `\n(Trang ${current}/${pages} — chọn “Xem thêm” hoặc nhắn 1 để xem tiếp)` : pages > 1 ? `\n(Trang ${current}/${pages})` : '';
+  const sources = pageSources(ctx, slice);
+  const more = pageLine(current, pages, 'chọn “Xem thêm” hoặc nhắn 1 để xem tiếp');
   const body = `Dạ, có ${tasks.length} nhiệm vụ có thời gian thực hiện trong năm ${year} — ${summary}.\n${lines.join('\n')}${more}\n\n${sources.map(citation).join('\n')}`;
-  const message: OutgoingMessage =
-    current < pages
-      ? buttonsMessage(body, [{ kind: 'postback', title: 'Xem thêm', payload: `#agency:${ALL_AGENCIES}:lead:${current + 1}:${docIds.join(',')}:${year}` }], false)
-      : { type: 'text', text: body };
+  const message = pageMessage(body, current, pages, `#agency:${ALL_AGENCIES}:lead:${current + 1}:${docIds.join(',')}:${year}`);
   return { messages: [message], intent, sources, confidence: 0.85 };
 }
 
@@ -323,7 +341,7 @@ export function targetAnswer(intent: string): Handler {
     const listed = namedGroup(ctx, lookup, docIds);
     if (listed) return targetReply(ctx, intent, listed, 0.9);
     // A year in the question ("năm 2024") picks the targets set for that year when any match.
-    const years = ctx.text.match(/\b(19|20)\d{2}\b/g) ?? [];
+    const years = yearsIn(ctx.text);
     const found = lookup.searchTargets(topic, 8, docIds);
     const forYear = found.filter((m) => years.some((y) => coversYear(m.target.year, y)));
     const matches = forYear.length > 0 && matchConfidence(forYear[0]!) >= MIN_RECORD_CONFIDENCE ? forYear : found;
@@ -347,7 +365,7 @@ function namedGroup(ctx: TurnContext, lookup: RecordLookup, docIds: readonly str
   // Years are matched separately ("năm 2024"), so they do not count as topic words here.
   const question = new Set(ctx.services.kb.keywords(ctx.text).filter((w) => !/^\d+$/.test(w) && w !== 'nam'));
   if (question.size === 0) return undefined;
-  const years = ctx.text.match(/\b(19|20)\d{2}\b/g) ?? [];
+  const years = yearsIn(ctx.text);
   let best: { docId: string; group: string; groupSide: number; questionSide: number } | undefined;
   const seen = new Set<string>();
   for (const t of lookup.targets) {
