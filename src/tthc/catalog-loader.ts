@@ -115,6 +115,37 @@ function parseJsonCatalog(text: string, file: string) {
   return validateItems(Array.isArray(data) ? { procedures: data } : data, file, () => undefined);
 }
 
+/**
+ * Validates one procedure (the index-th of its file): a valid one joins `procedures`; each
+ * schema issue becomes a problem naming the file, line (where known), row and field.
+ */
+function addProcedure(
+  item: unknown,
+  file: string,
+  index: number,
+  lineOf: (fieldPath: ReadonlyArray<string | number>) => number | undefined,
+  procedures: LoadedProcedure[],
+  problems: CatalogProblem[],
+): void {
+  const parsed = ProcedureSchema.safeParse(item);
+  if (parsed.success) {
+    procedures.push({ procedure: parsed.data, file });
+    return;
+  }
+  const code = codeOf(item);
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const line = lineOf(path);
+    problems.push({
+      file,
+      ...(line !== undefined ? { line } : {}),
+      row: index + 1,
+      field: path.join('.') || '(procedure)',
+      message: `${code ? `thủ tục "${code}": ` : ''}${issue.message}`,
+    });
+  }
+}
+
 function validateItems(
   data: unknown,
   file: string,
@@ -127,23 +158,7 @@ function validateItems(
   const procedures: LoadedProcedure[] = [];
   const problems: CatalogProblem[] = [];
   top.data.procedures.forEach((item, index) => {
-    const parsed = ProcedureSchema.safeParse(item);
-    if (parsed.success) {
-      procedures.push({ procedure: parsed.data, file });
-      return;
-    }
-    const code = codeOf(item);
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-      const line = lineOf(index, path);
-      problems.push({
-        file,
-        ...(line !== undefined ? { line } : {}),
-        row: index + 1,
-        field: path.join('.') || '(procedure)',
-        message: `${code ? `thủ tục "${code}": ` : ''}${issue.message}`,
-      });
-    }
+    addProcedure(item, file, index, (path) => lineOf(index, path), procedures, problems);
   });
   return { procedures, problems };
 }
@@ -171,16 +186,7 @@ function parseCsvCatalog(text: string, file: string) {
   const problems: CatalogProblem[] = [];
   rows.forEach((record, index) => {
     const item = csvRowToObject(columns, record.cells);
-    const parsed = ProcedureSchema.safeParse(item);
-    if (parsed.success) {
-      procedures.push({ procedure: parsed.data, file });
-      return;
-    }
-    const code = codeOf(item);
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-      problems.push({ file, line: record.line, row: index + 1, field: path.join('.') || '(procedure)', message: `${code ? `thủ tục "${code}": ` : ''}${issue.message}` });
-    }
+    addProcedure(item, file, index, () => record.line, procedures, problems);
   });
   return { procedures, problems };
 }
