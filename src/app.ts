@@ -30,6 +30,7 @@ import { QuizChat } from './handlers/quiz-chat.ts';
 import { loadAgencyDirectory } from './records/agencies.ts';
 import { loadRecords } from './records/record-store.ts';
 import { RecordLookup } from './records/record-lookup.ts';
+import { FrameReader, loadFrameVocabulary } from './nlu/question-frame.ts';
 
 export interface Assistant {
   config: AppConfig;
@@ -127,7 +128,12 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const pruned = conversations.prune(config.retentionDays);
   if (pruned > 0) logger.info(`Đã xóa ${pruned} tin nhắn cũ hơn ${config.retentionDays} ngày (retention)`);
 
+  const frames = new FrameReader(loadFrameVocabulary(join(config.knowledgeDir, 'question-frame.yaml')), {
+    documentsNamedIn: (text) => kb.documentsNamedIn(text),
+    agenciesNamedIn: (text) => records.agencies.findInQuestion(text),
+  });
   const services: DialogueServices = {
+    frames,
     kb,
     records,
     thesaurus,

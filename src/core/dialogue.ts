@@ -18,6 +18,7 @@ import type { Chunk } from '../kb/types.ts';
 import type { RecordLookup } from '../records/record-lookup.ts';
 import type { Thesaurus } from '../nlu/thesaurus.ts';
 import type { ProcedureCatalog } from '../tthc/procedure-catalog.ts';
+import type { FrameReader, QuestionFrame } from '../nlu/question-frame.ts';
 
 export interface IntentPrediction {
   intent: string;
@@ -71,6 +72,13 @@ export interface DialogueServices {
   followUps?: ReadonlyArray<(text: string, state: ConversationState) => string | undefined>;
   /** Multi-turn activities (the quiz) that see each text message first; see `Activity`. */
   activities?: Readonly<Record<string, Activity>>;
+  /** Reads the question frame (documents, attributes, year, agencies) once per turn. */
+  frames?: FrameReader;
+  /**
+   * Steps that may answer before the classifier (the safety screen, questions about today's
+   * province); run in order after payloads, each `(turn, next)`.
+   */
+  screens?: readonly Step[];
 }
 
 /**
@@ -91,9 +99,6 @@ export type StateUpdate = Partial<Pick<ConversationState, 'procedure'>>;
 /** A handler's reply, optionally with what to remember for the next turns. */
 export type TurnReply = Reply & { remember?: StateUpdate };
 
-/** Payload prefixes ("#tthc:…") owned by an intent's handler rather than the generic payload handler. */
-const PAYLOAD_OWNERS: Readonly<Record<string, IntentName>> = { tthc: 'procedure_question' };
-
 export interface TurnContext {
   message: IncomingMessage;
   /** The user's text, normalised (NFC, tone marks, spaces). Empty for media/follow. */
@@ -105,12 +110,40 @@ export interface TurnContext {
   retrievalConfidence: number;
   state: ConversationState;
   services: DialogueServices;
+  /** What the question asks (documents, attributes, year, agencies); undefined for payloads and social turns. */
+  frame?: QuestionFrame;
 }
 
 export type Handler = (ctx: TurnContext) => Promise<TurnReply> | TurnReply;
 
-/** Every intent has a handler (a missing key is a type error); `fallback` is required. */
-export type HandlerMap = Record<IntentName, Handler> & { fallback: Handler; payload: Handler; media: Handler; follow: Handler; more: Handler };
+/**
+ * Every intent has a handler (a missing key is a type error); `fallback` is required.
+ * `payloads` maps a payload prefix ("tthc" in "#tthc:…") to the handler of the feature that
+ * owns it; other payloads go to `payload` (menus, "#ask:…").
+ */
+export type HandlerMap = Record<IntentName, Handler> & {
+  fallback: Handler;
+  payload: Handler;
+  media: Handler;
+  follow: Handler;
+  more: Handler;
+  payloads: Readonly<Record<string, Handler>>;
+};
+
+/**
+ * One turn as it moves through the pipeline: each step may answer, change what is routed
+ * (a picked choice, a follow-up's payload), or pass on with `next()`.
+ */
+export interface Turn {
+  message: IncomingMessage;
+  /** The text being routed (normalised; replaced by a picked choice or a follow-up's payload). */
+  text: string;
+  state: ConversationState;
+  frame?: QuestionFrame;
+}
+
+/** A step of the turn pipeline (grammY-style): answer, or call `next()` to let later steps answer. */
+export type Step = (turn: Turn, next: () => Promise<TurnReply>) => Promise<TurnReply> | TurnReply;
 
 /** How sure the classifier must be before a short social message gets its fixed reply. */
 const SOCIAL_MIN_CONFIDENCE = 0.5;
@@ -171,71 +204,124 @@ export class Dialogue {
     return shown;
   }
 
-  /** `turn.text` receives the text actually routed (after a number picked a choice). */
-  private async route(message: IncomingMessage, state: ConversationState, turn: { text: string }): Promise<TurnReply> {
-    const base = { message, state, services: this.services, hits: [], retrievalConfidence: 0 };
-    const noPrediction: IntentPrediction = { intent: 'none', confidence: 0, ranking: [] };
-    if (message.type === 'follow') return this.handlers.follow({ ...base, text: '', prediction: noPrediction });
-    if (message.type === 'media') return this.handlers.media({ ...base, text: message.caption ?? '', prediction: noPrediction });
-
-    let text = normalizeText(message.text);
-    if (text.length === 0) return this.handlers.help({ ...base, text, prediction: noPrediction });
-    if (text.length > this.services.config.messageMaxChars) {
-      return plainReply(
-        `Dạ, tin nhắn của anh/chị dài quá (${text.length} ký tự, tối đa ${this.services.config.messageMaxChars}). Anh/chị vui lòng hỏi ngắn gọn từng câu một ạ.`,
-        'too_long',
-      );
-    }
-    // A running activity (a quiz) sees the message first: its answers and commands are its own.
-    const claim = async (routed: string): Promise<Reply | undefined> => {
-      for (const activity of Object.values(this.services.activities ?? {})) {
-        const claimed = await activity.intercept({ ...base, text: routed, prediction: noPrediction });
-        if (claimed) return claimed;
-      }
-      return undefined;
+  /** `routed.text` receives the text actually routed (after a number picked a choice). */
+  private async route(message: IncomingMessage, state: ConversationState, routed: { text: string }): Promise<TurnReply> {
+    const turn: Turn = { message, state, text: message.type === 'text' ? normalizeText(message.text) : '' };
+    const steps = this.steps();
+    const run = async (i: number): Promise<TurnReply> => {
+      routed.text = turn.text;
+      const step = steps[i];
+      if (!step) return this.answer(turn);
+      return step(turn, () => run(i + 1));
     };
-    const claimed = await claim(text);
-    if (claimed) return claimed;
-    // A bare number picks one of the choices shown last time.
-    const choice = /^\d{1,2}$/.test(text) ? state.lastChoices?.[Number(text) - 1] : undefined;
-    if (choice) text = choice;
-    // The choice picked may be an activity's own payload ("#quiz:start:…").
-    const picked = choice ? await claim(text) : undefined;
-    if (picked) return picked;
-    turn.text = text;
-    const wantsMore = MORE_REQUEST.test(foldDiacritics(text).toLowerCase());
-    // A paged list continues with its own next page; otherwise the next passages of the last answer.
-    if (wantsMore && state.nextPage) text = state.nextPage;
-    else if (state.more && wantsMore) {
-      return this.handlers.more({ ...base, text: state.more.query, prediction: noPrediction });
+    return run(0);
+  }
+
+  /**
+   * The turn, in order: non-text turns → limits → a running activity → a numbered choice →
+   * continuation ("còn gì nữa?") → a short follow-up about the last topic → payloads → the
+   * screens (refusals, today's province) → frame, classify, retrieve, handler (`answer`).
+   */
+  private steps(): Step[] {
+    return [
+      this.nonText,
+      this.limits,
+      this.activity,
+      this.numberedChoice,
+      this.continuation,
+      this.followUp,
+      this.payload,
+      ...(this.services.screens ?? []),
+    ];
+  }
+
+  private ctxOf(turn: Turn, prediction: IntentPrediction = NO_PREDICTION): TurnContext {
+    return { message: turn.message, state: turn.state, services: this.services, text: turn.text, prediction, hits: [], retrievalConfidence: 0, frame: turn.frame };
+  }
+
+  private readonly nonText: Step = (turn, next) => {
+    if (turn.message.type === 'follow') return this.handlers.follow(this.ctxOf(turn));
+    if (turn.message.type === 'media') return this.handlers.media({ ...this.ctxOf(turn), text: turn.message.caption ?? '' });
+    return next();
+  };
+
+  private readonly limits: Step = (turn, next) => {
+    if (turn.text.length === 0) return this.handlers.help(this.ctxOf(turn));
+    const max = this.services.config.messageMaxChars;
+    if (turn.text.length > max) {
+      return plainReply(`Dạ, tin nhắn của anh/chị dài quá (${turn.text.length} ký tự, tối đa ${max}). Anh/chị vui lòng hỏi ngắn gọn từng câu một ạ.`, 'too_long');
     }
-    if (!text.startsWith('#')) {
-      for (const resolve of this.services.followUps ?? []) {
-        const payload = resolve(text, state);
-        if (payload) {
-          text = payload;
-          break;
-        }
+    return next();
+  };
+
+  /** A running activity (a quiz) sees the message first: its answers and commands are its own. */
+  private async claim(turn: Turn): Promise<Reply | undefined> {
+    for (const activity of Object.values(this.services.activities ?? {})) {
+      const claimed = await activity.intercept(this.ctxOf(turn));
+      if (claimed) return claimed;
+    }
+    return undefined;
+  }
+
+  private readonly activity: Step = async (turn, next) => (await this.claim(turn)) ?? next();
+
+  /** A bare number picks one of the choices shown last time (which may be an activity's own payload). */
+  private readonly numberedChoice: Step = async (turn, next) => {
+    const choice = /^\d{1,2}$/.test(turn.text) ? turn.state.lastChoices?.[Number(turn.text) - 1] : undefined;
+    if (!choice) return next();
+    turn.text = choice;
+    return (await this.claim(turn)) ?? next();
+  };
+
+  /** "Còn gì nữa?": a paged list continues with its own next page; otherwise the next passages of the last answer. */
+  private readonly continuation: Step = (turn, next) => {
+    if (!MORE_REQUEST.test(foldDiacritics(turn.text).toLowerCase())) return next();
+    if (turn.state.nextPage) {
+      turn.text = turn.state.nextPage;
+      return next();
+    }
+    if (turn.state.more) return this.handlers.more({ ...this.ctxOf(turn), text: turn.state.more.query });
+    return next();
+  };
+
+  /** A short message that only makes sense in context ("mất bao lâu?", "thế còn phối hợp?") becomes its payload. */
+  private readonly followUp: Step = (turn, next) => {
+    if (turn.text.startsWith('#')) return next();
+    for (const resolve of this.services.followUps ?? []) {
+      const payload = resolve(turn.text, turn.state);
+      if (payload) {
+        turn.text = payload;
+        break;
       }
     }
-    if (text.startsWith('#')) {
-      const owner = PAYLOAD_OWNERS[/^#([a-z]+):/.exec(text)?.[1] ?? ''];
-      return (owner ? this.handlers[owner] : this.handlers.payload)({ ...base, text, prediction: noPrediction });
-    }
+    return next();
+  };
 
+  /** "#<prefix>:…" goes to the feature that registered the prefix, else to the generic payload handler. */
+  private readonly payload: Step = (turn, next) => {
+    if (!turn.text.startsWith('#')) return next();
+    const owner = this.handlers.payloads[/^#([a-z]+):/.exec(turn.text)?.[1] ?? ''];
+    return (owner ?? this.handlers.payload)(this.ctxOf(turn));
+  };
+
+  /** The question itself: its frame, the intent, the passages, and the intent's handler. */
+  private async answer(turn: Turn): Promise<TurnReply> {
+    const { text } = turn;
+    turn.frame ??= this.services.frames?.read(text);
     const prediction = this.services.classifier.classify(text);
     const predicted = isIntentName(prediction.intent) ? prediction.intent : 'plan_question';
+    const base = this.ctxOf(turn, prediction);
     const wordCount = text.split(/\s+/).length;
     if (SOCIAL_INTENTS.has(predicted) && prediction.confidence >= SOCIAL_MIN_CONFIDENCE && wordCount <= 8) {
-      return this.handlers[predicted]({ ...base, text, prediction });
+      return this.handlers[predicted](base);
     }
     if ((predicted === 'handoff' || predicted === 'quiz') && prediction.confidence >= SOCIAL_MIN_CONFIDENCE) {
-      return this.handlers[predicted]({ ...base, text, prediction });
+      return this.handlers[predicted](base);
     }
 
     const hits = await this.services.kb.search(text, { limit: 8, boost: PASSAGE_PREFERENCE[predicted] });
     const retrievalConfidence = confidenceOf(hits);
-    const ctx: TurnContext = { ...base, text, prediction, hits, retrievalConfidence };
+    const ctx: TurnContext = { ...base, hits, retrievalConfidence };
     const unanswered = retrievalConfidence < this.services.config.answer.minConfidence;
     const declineAt = unanswered ? DECLINE_MIN_CONFIDENCE_UNANSWERED : DECLINE_MIN_CONFIDENCE;
     if (predicted === 'out_of_scope' && prediction.confidence >= declineAt && retrievalConfidence < DECLINE_MAX_RETRIEVAL) {
@@ -244,6 +330,8 @@ export class Dialogue {
     return KNOWLEDGE_INTENTS.has(predicted) ? this.handlers[predicted](ctx) : this.handlers.fallback(ctx);
   }
 }
+
+const NO_PREDICTION: IntentPrediction = { intent: 'none', confidence: 0, ranking: [] };
 
 export function plainReply(text: string, intent: string, confidence = 1): Reply {
   return { messages: [{ type: 'text', text }], intent, sources: [], confidence };

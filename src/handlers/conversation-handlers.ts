@@ -7,17 +7,12 @@ import type { Reply } from '../core/messages.ts';
 import { confidenceOf } from '../answer/compose-answer.ts';
 import { fixedMessages } from './fixed-replies.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
-import { recordsPayload } from './records-handlers.ts';
 import { askButtonTitle } from './menu.ts';
 
 /** "#menu:<topic>" shows a topic; "#ask:<question>" answers the question as if typed. */
 export const payloadHandler: Handler = async (ctx): Promise<Reply> => {
   const [kind, ...rest] = ctx.text.slice(1).split(':');
   const value = rest.join(':').trim();
-  if ((kind === 'task' || kind === 'agency') && value) {
-    const reply = recordsPayload(ctx, kind, value);
-    if (reply) return reply;
-  }
   if (kind === 'ask' && value) {
     const hits = await ctx.services.kb.search(value, { limit: 8 });
     return knowledgeAnswer('plan_question')({ ...ctx, text: value, hits, retrievalConfidence: confidenceOf(hits) });

@@ -5,8 +5,8 @@
 import type { HandlerMap } from '../core/dialogue.ts';
 import { fixedReply } from './fixed-replies.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
-import { agencyTasksAnswer, leadAnswer, targetAnswer } from './records-handlers.ts';
-import { procedureHandler } from './procedure-handler.ts';
+import { agencyTasksAnswer, leadAnswer, RECORD_PAYLOADS, targetAnswer } from './records-handlers.ts';
+import { PROCEDURE_PAYLOADS, procedureHandler } from './procedure-handler.ts';
 import { followHandler, handoffHandler, mediaHandler, moreHandler, payloadHandler } from './conversation-handlers.ts';
 import { quizHandler } from './quiz-handler.ts';
 
@@ -29,8 +29,10 @@ export function createHandlers(): HandlerMap {
     media: mediaHandler,
     follow: followHandler,
     more: moreHandler,
+    // Each feature registers the payload prefixes it owns.
+    payloads: { ...PROCEDURE_PAYLOADS, ...RECORD_PAYLOADS },
   };
 }
 
 /** Handler names the intents must cover (checked against intents/*.yaml at start-up). */
-export const HANDLED_INTENTS = Object.keys(createHandlers()).filter((k) => !['fallback', 'payload', 'media', 'follow', 'more'].includes(k));
+export const HANDLED_INTENTS = Object.keys(createHandlers()).filter((k) => !['fallback', 'payload', 'media', 'follow', 'more', 'payloads'].includes(k));

@@ -30,6 +30,9 @@ const PLAN_ANSWER_MIN_CONFIDENCE = 0.95;
 /** A plan passage is cited on a card only when it covers this much of the plan query. */
 const PLAN_MIN_COVERAGE = 0.6;
 
+/** Payload prefixes this feature owns: "#tthc:…". */
+export const PROCEDURE_PAYLOADS: Readonly<Record<string, Handler>> = { tthc: (ctx) => procedureHandler(ctx) };
+
 export const procedureHandler: Handler = async (ctx): Promise<TurnReply> => {
   const catalog = ctx.services.procedures;
   if (!catalog || catalog.procedures.length === 0) return knowledgeAnswer(INTENT)(ctx);
@@ -115,7 +118,8 @@ async function nothingMatched(ctx: TurnContext, catalog: ProcedureCatalog): Prom
     intent: INTENT,
     sources: [],
     confidence: answer.confidence,
-    remember: {},
+    // A procedure the catalog lacks replaces the last one: "cần giấy tờ gì?" must not answer for it.
+    remember: { procedure: undefined },
   };
 }
 

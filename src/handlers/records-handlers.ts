@@ -13,6 +13,7 @@ import { byDocumentOrder, RecordLookup, type AgencyRole, type TaskMatch } from '
 import type { TargetRecord, TaskRecord } from '../records/schema.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
 import { askButtonTitle } from './menu.ts';
+import { payloadHandler } from './conversation-handlers.ts';
 
 /** Below this match quality a record is not the answer; the text search takes over. */
 const MIN_RECORD_CONFIDENCE = 0.55;
@@ -424,6 +425,14 @@ function targetReply(ctx: TurnContext, intent: string, targets: readonly TargetR
   }
   return { messages: [{ type: 'text', text }], intent, sources: [ref], confidence };
 }
+
+/** Payload prefixes this feature owns; an unknown id falls back to the menu. */
+export const RECORD_PAYLOADS: Readonly<Record<string, Handler>> = Object.fromEntries(
+  (['task', 'agency'] as const).map((kind) => [
+    kind,
+    (ctx: TurnContext) => recordsPayload(ctx, kind, ctx.text.slice(kind.length + 2).trim()) ?? payloadHandler(ctx),
+  ]),
+);
 
 /** "#task:<id>" (a clarification button) and "#agency:<id>:<role>:<page>:<docs>" (Xem thêm). */
 export function recordsPayload(ctx: TurnContext, kind: string, value: string): Reply | undefined {
