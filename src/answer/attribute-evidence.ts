@@ -9,7 +9,7 @@
 import { foldWords, type Attribute, type QuestionFrame } from '../nlu/question-frame.ts';
 
 /** Attributes whose presence a passage's own words show. */
-export const TEXT_CHECKED: ReadonlySet<Attribute> = new Set(['budget', 'period', 'count', 'legalBasis']);
+export const TEXT_CHECKED: ReadonlySet<Attribute> = new Set(['budget', 'unitPrice', 'period', 'count', 'legalBasis']);
 
 const MONEY = /\d[\d.,]*\s*(trieu|ty|nghin|ngan|dong|trd)\b/;
 const TIME = /\b(19|20)\d{2}\b|\b\d{1,2}\s\d{1,2}\s(19|20)\d{2}\b|\btruoc ngay \d|\bngay \d{1,2}( \d{1,2})?\b|\b(hang|hằng) (nam|quy|thang)\b|\bdinh ky\b|\bthuong xuyen\b/;
@@ -22,6 +22,7 @@ export const ATTRIBUTE_LABEL: Readonly<Record<Attribute, string>> = {
   coordinate: 'đơn vị phối hợp',
   period: 'thời gian, thời hạn thực hiện',
   budget: 'kinh phí',
+  unitPrice: 'đơn giá (giá của mỗi đơn vị)',
   status: 'tình trạng (mới hay chuyển tiếp)',
   legalBasis: 'văn bản căn cứ',
   product: 'sản phẩm',
@@ -48,6 +49,8 @@ export function textGives(attribute: Attribute, text: string, frame: QuestionFra
       return MONEY.test(words);
     case 'period':
       return TIME.test(words);
+    case 'unitPrice':
+      return /\bdon gia\b|\d[\d.,]* (trieu|dong|nghin) (\/ )?(moi|1|mot) /.test(words);
     case 'legalBasis':
       return ACT.test(words);
     case 'count': {

@@ -32,6 +32,8 @@ export interface ComposedAnswer {
   confidence: number;
   /** Hits the answer used, best first. */
   used: SearchHit[];
+  /** The extracts shown, without the opening and the source lines (what the answer asserts). */
+  excerpts: string[];
 }
 
 /** Table rows the sectioner could split into named columns ("Đơn vị chủ trì: …"). */
@@ -194,7 +196,7 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
   const confidence = confidenceOf(hits);
   const top = hits[0];
   if (!top || confidence < options.minConfidence) {
-    return { found: false, text: '', sources: [], confidence, used: [] };
+    return { found: false, text: '', sources: [], confidence, used: [], excerpts: [] };
   }
   const budget = options.maxChars;
 
@@ -217,19 +219,22 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
     const ref = sourceRefOf(first);
     ref.lines = `${Math.min(...shown.map((h) => h.chunk.lineStart))}-${Math.max(...shown.map((h) => h.chunk.lineEnd))}`;
     const text = `Dạ, theo ${first.doc.shortName} (${first.doc.date}):\n${lines.join('\n')}\n\n${citationLine(ref)}`;
-    return { found: true, text, sources: [ref], confidence, used: shown };
+    return { found: true, text, sources: [ref], confidence, used: shown, excerpts: lines };
   }
 
   const main = extractFromChunk(top.chunk.text, keywords, budget, termsOf);
   const parts = [`Dạ, theo ${top.doc.shortName} (${top.doc.date}):\n${main}`];
   const sources = [sourceRefOf(top)];
   const used = [top];
+  const excerpts = [main];
   const second = hits
     .slice(1, 5)
     .find((h) => h.chunk.docId !== top.chunk.docId && h.coverage >= top.coverage && h.coverage >= 0.7 && h.score >= top.score * 0.8);
   const room = budget - main.length;
   if (second && room >= 200) {
-    parts.push(`Theo ${second.doc.shortName} (${second.doc.date}):\n${extractFromChunk(second.chunk.text, keywords, room, termsOf)}`);
+    const extract = extractFromChunk(second.chunk.text, keywords, room, termsOf);
+    parts.push(`Theo ${second.doc.shortName} (${second.doc.date}):\n${extract}`);
+    excerpts.push(extract);
     sources.push(sourceRefOf(second));
     used.push(second);
   }
@@ -237,7 +242,7 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
   if (text.length > MAX_TOTAL_CHARS && parts.length > 1) {
     // Two sources did not fit a phone screen: keep the best one.
     text = `${parts[0]}\n\n${citationLine(sources[0]!)}`;
-    return { found: true, text, sources: sources.slice(0, 1), confidence, used: used.slice(0, 1) };
+    return { found: true, text, sources: sources.slice(0, 1), confidence, used: used.slice(0, 1), excerpts: excerpts.slice(0, 1) };
   }
-  return { found: true, text, sources, confidence, used };
+  return { found: true, text, sources, confidence, used, excerpts };
 }

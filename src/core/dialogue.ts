@@ -167,6 +167,16 @@ const PASSAGE_PREFERENCE: Partial<Record<IntentName, (chunk: Chunk) => number>> 
   target_question: (c) => (NUMBER.test(c.text) ? 1.3 : 1),
 };
 
+/**
+ * The intent's passage preference; a document's metadata chunk (title, signer, date) only
+ * answers questions about the document itself, so it steps back otherwise.
+ */
+function passagePreference(intent: IntentName, frame: QuestionFrame | undefined): (chunk: Chunk) => number {
+  const byKind = PASSAGE_PREFERENCE[intent];
+  const aboutDocument = frame?.attributes.some((a) => a === 'signer' || a === 'issued') ?? false;
+  return (chunk) => (byKind?.(chunk) ?? 1) * (!aboutDocument && chunk.id.endsWith(':meta') ? 0.5 : 1);
+}
+
 export class Dialogue {
   constructor(
     private readonly services: DialogueServices,
@@ -319,7 +329,7 @@ export class Dialogue {
       return this.handlers[predicted](base);
     }
 
-    const hits = await this.services.kb.search(text, { limit: 8, boost: PASSAGE_PREFERENCE[predicted] });
+    const hits = await this.services.kb.search(text, { limit: 8, boost: passagePreference(predicted, turn.frame) });
     const retrievalConfidence = confidenceOf(hits);
     const ctx: TurnContext = { ...base, hits, retrievalConfidence };
     const unanswered = retrievalConfidence < this.services.config.answer.minConfidence;

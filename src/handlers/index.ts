@@ -9,6 +9,7 @@ import { agencyTasksAnswer, leadAnswer, RECORD_PAYLOADS, targetAnswer } from './
 import { PROCEDURE_PAYLOADS, procedureHandler } from './procedure-handler.ts';
 import { followHandler, handoffHandler, mediaHandler, moreHandler, payloadHandler } from './conversation-handlers.ts';
 import { quizHandler } from './quiz-handler.ts';
+import { frameFirst, NOT_TARGET_ATTRIBUTES, TASK_ATTRIBUTES } from './frame-routing.ts';
 
 export function createHandlers(): HandlerMap {
   return {
@@ -17,14 +18,14 @@ export function createHandlers(): HandlerMap {
     thanks: fixedReply('thanks'),
     goodbye: fixedReply('goodbye'),
     out_of_scope: fixedReply('out_of_scope'),
-    plan_question: knowledgeAnswer('plan_question'),
-    lead_question: leadAnswer('lead_question'),
-    agency_tasks_question: agencyTasksAnswer('agency_tasks_question'),
-    target_question: targetAnswer('target_question'),
+    plan_question: frameFirst(knowledgeAnswer('plan_question')),
+    lead_question: frameFirst(leadAnswer('lead_question')),
+    agency_tasks_question: frameFirst(agencyTasksAnswer('agency_tasks_question'), { handler: leadAnswer('lead_question'), when: TASK_ATTRIBUTES }),
+    target_question: frameFirst(targetAnswer('target_question'), { handler: leadAnswer('lead_question'), when: NOT_TARGET_ATTRIBUTES }),
     procedure_question: procedureHandler,
     handoff: handoffHandler,
     quiz: quizHandler,
-    fallback: knowledgeAnswer('plan_question'),
+    fallback: frameFirst(knowledgeAnswer('plan_question')),
     payload: payloadHandler,
     media: mediaHandler,
     follow: followHandler,

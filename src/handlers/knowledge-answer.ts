@@ -4,23 +4,101 @@
  */
 import { buttonsMessage, type Handler, type TurnContext } from '../core/dialogue.ts';
 import type { Button, Reply } from '../core/messages.ts';
-import { composeAnswer } from '../answer/compose-answer.ts';
+import { composeAnswer, splitSentences, type ComposedAnswer } from '../answer/compose-answer.ts';
+import { ATTRIBUTE_LABEL, countLabel, missingIn, textGives } from '../answer/attribute-evidence.ts';
+import type { Attribute } from '../nlu/question-frame.ts';
+import type { SearchHit } from '../retrieval/knowledge-base.ts';
 import { askButtonTitle } from './menu.ts';
 
 export function knowledgeAnswer(intent: string): Handler {
   return (ctx): Reply => {
     const { kb, config } = ctx.services;
     // "Who leads X?" is about one task: never answer it with a list of its neighbours.
-    const answer = composeAnswer(ctx.hits, kb.keywords(ctx.text), {
-      ...config.answer,
-      allowList: intent !== 'lead_question',
-      termsOf: (text) => kb.termsOf(text),
-    });
+    const compose = (hits: readonly SearchHit[]) =>
+      composeAnswer(hits, kb.keywords(ctx.text), {
+        ...config.answer,
+        allowList: intent !== 'lead_question',
+        termsOf: (text) => kb.termsOf(text),
+      });
+    let answer = compose(ctx.hits);
     if (!answer.found) return notFound(ctx, intent, answer.confidence);
-    const messages: Reply['messages'] = [{ type: 'text', text: answer.text }];
+    let missing = missingAttributes(ctx, answer.excerpts.join(' '));
+    if (missing.length > 0) {
+      // A passage as relevant as the best one that does give what was asked goes first.
+      const top = ctx.hits[0]!;
+      const better = ctx.hits.slice(1, 5).find((h) => h.coverage >= top.coverage * 0.85 && missingAttributes(ctx, h.chunk.text).length === 0);
+      if (better) {
+        const again = compose([better, ...ctx.hits.filter((h) => h !== better)]);
+        if (again.found) answer = again;
+        missing = missingAttributes(ctx, answer.excerpts.join(' '));
+      }
+    }
+    if (missing.length > 0) ({ answer, missing } = withGivingSentence(ctx, answer, missing));
+    const text = missing.length > 0 ? sayWhatIsNotGiven(ctx, answer, missing) : answer.text;
+    const messages: Reply['messages'] = [{ type: 'text', text }];
     if (intent === 'procedure_question') messages.push(onlineServiceMessage(ctx));
     return { messages, intent, sources: answer.sources, confidence: answer.confidence };
   };
+}
+
+/**
+ * The attributes the question asks that `text` does not give. A count or a budget asked of
+ * a named agency must be given in a sentence about that agency (or about no agency), not
+ * in one about another.
+ */
+function missingAttributes(ctx: TurnContext, text: string): Attribute[] {
+  const { frame } = ctx;
+  const missing = missingIn(text, frame);
+  if (!frame || frame.agencyIds.length === 0 || !ctx.services.records) return missing;
+  const agencies = ctx.services.records.agencies;
+  const named = new Set(frame.agencyIds);
+  for (const attribute of ['count', 'budget'] as const) {
+    if (!frame.attributes.includes(attribute) || missing.includes(attribute)) continue;
+    const aboutNamed = splitSentences(text).some((sentence) => {
+      if (!textGives(attribute, sentence, frame)) return false;
+      const mentioned = agencies.findInQuestion(sentence).map((a) => a.id);
+      return mentioned.length === 0 || mentioned.some((id) => named.has(id));
+    });
+    if (!aboutNamed) missing.push(attribute);
+  }
+  return missing;
+}
+
+/** When the passage shown was cut before the sentence that gives the attribute, that sentence is added. */
+function withGivingSentence(ctx: TurnContext, answer: ComposedAnswer, missing: Attribute[]): { answer: ComposedAnswer; missing: Attribute[] } {
+  const first = answer.used[0];
+  const excerpt = answer.excerpts[0];
+  if (!first || excerpt === undefined) return { answer, missing };
+  const keywords = ctx.services.kb.keywords(ctx.text);
+  const terms = (s: string) => ctx.services.kb.termsOf(s);
+  const sentence = splitSentences(first.chunk.text).find(
+    (s) => !excerpt.includes(s) && missingAttributes(ctx, s).length < missing.length && keywords.some((k) => terms(s).has(k)),
+  );
+  if (!sentence) return { answer, missing };
+  const extended = `${excerpt} … ${sentence}`;
+  const next = { ...answer, text: answer.text.replace(excerpt, extended), excerpts: [extended, ...answer.excerpts.slice(1)] };
+  return { answer: next, missing: missingAttributes(ctx, next.excerpts.join(' ')) };
+}
+
+/**
+ * An answer that does not give everything asked says so: when it gives none of it, it opens
+ * with "chưa tìm thấy" and shows the nearest passage as such; otherwise one line names what
+ * the document leaves out.
+ */
+function sayWhatIsNotGiven(ctx: TurnContext, answer: ComposedAnswer, missing: readonly Attribute[]): string {
+  const frame = ctx.frame!;
+  const labels = missing.map((a) => (a === 'count' ? countLabel(frame) : ATTRIBUTE_LABEL[a])).join(', ');
+  const citationsAt = answer.text.lastIndexOf('\n\nNguồn:');
+  const [body, citations] = citationsAt >= 0 ? [answer.text.slice(0, citationsAt), answer.text.slice(citationsAt)] : [answer.text, ''];
+  if (frame.attributes.every((a) => missing.includes(a))) {
+    // The nearest passage must not read as the answer: a sentence giving the asked figure for another subject is left out.
+    let nearest = body.replace(/^Dạ, theo/u, 'Theo');
+    for (const sentence of splitSentences(nearest)) {
+      if (missing.some((a) => textGives(a, sentence, frame))) nearest = nearest.replace(sentence, '…');
+    }
+    return `Dạ, em chưa tìm thấy ${labels} cho nội dung này trong các văn bản em có. Nội dung gần nhất em tìm được:\n${nearest}${citations}`;
+  }
+  return `${body}\n(Văn bản không nêu ${labels}.)${citations}`;
 }
 
 /** Where to do a procedure online: the official portals from configuration. */

@@ -14,6 +14,8 @@ import type { TargetRecord, TaskRecord } from '../records/schema.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
 import { askButtonTitle } from './menu.ts';
 import { payloadHandler } from './conversation-handlers.ts';
+import { asks, foldWords, type Attribute, type QuestionFrame } from '../nlu/question-frame.ts';
+import { ATTRIBUTE_LABEL } from '../answer/attribute-evidence.ts';
 
 /** Below this match quality a record is not the answer; the text search takes over. */
 const MIN_RECORD_CONFIDENCE = 0.55;
@@ -65,9 +67,29 @@ const STATUS_TEXT: Record<NonNullable<TaskRecord['status']>, string> = {
   continuing: 'nhiệm vụ tiếp tục triển khai',
 };
 
-/** The fields of one task, one per line, only those the document gives. */
-export function taskBlock(t: TaskRecord, lead: { text: string; from?: TaskRecord } = { text: t.leadText }): string {
+/** The task fields an attribute of the frame asks for, and whether the row gives them. */
+const TASK_FIELD_GIVEN: Partial<Record<Attribute, (t: TaskRecord, lead: string) => boolean>> = {
+  lead: (_t, lead) => lead.length > 0,
+  coordinate: (t) => t.coordinateText.length > 0,
+  period: (t) => t.period.length > 0,
+  budget: (t) => t.budget?.total !== undefined,
+  unitPrice: (t) => /đơn giá/iu.test(t.content),
+  status: (t) => t.status !== undefined,
+  legalBasis: (t) => t.legalBasis.length > 0,
+  product: (t) => t.product.length > 0,
+};
+
+/**
+ * The fields of one task, one per line, only those the document gives; each field the
+ * question asks for that the row lacks gets a line saying the appendix does not give it
+ * (never a figure from a neighbouring row). The row's content is shown when the question
+ * asks for a count or a list it holds ("cho 18 thiết bị").
+ */
+export function taskBlock(t: TaskRecord, lead: { text: string; from?: TaskRecord } = { text: t.leadText }, frame?: QuestionFrame): string {
   const lines = [`${t.row} ${t.name}`];
+  if (t.content && frame && (asks(frame, 'count', 'list') || (frame.counted && foldWords(t.content).includes(frame.counted)))) {
+    lines.push(`• Nội dung: ${truncate(t.content, 300)}`);
+  }
   if (lead.text) lines.push(`• Chủ trì: ${lead.text}${lead.from ? ` (ghi ở mục ${lead.from.row})` : ''}`);
   if (t.coordinateText) lines.push(`• Phối hợp: ${t.coordinateText}`);
   if (t.period) lines.push(`• Thời gian: ${t.period}`);
@@ -80,8 +102,14 @@ export function taskBlock(t: TaskRecord, lead: { text: string; from?: TaskRecord
   }
   if (t.product) lines.push(`• Sản phẩm: ${t.product}`);
   if (t.legalBasis) lines.push(`• Căn cứ: ${t.legalBasis}`);
+  for (const attribute of frame?.attributes ?? []) {
+    const given = TASK_FIELD_GIVEN[attribute];
+    if (given && !given(t, lead.text)) lines.push(`• ${capitalize(ATTRIBUTE_LABEL[attribute])}: ${t.appendix} không nêu cho nhiệm vụ này`);
+  }
   return lines.join('\n');
 }
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function targetBlock(t: TargetRecord): string {
   const lines = [t.text];
@@ -119,11 +147,18 @@ export function leadAnswer(intent: string): Handler {
     const lookup = recordsOf(ctx);
     if (!lookup) return fallback(ctx);
     const { topic, docIds } = topicOf(ctx);
-    const matches = lookup.searchTasks(topic, 6, docIds);
+    // A question that names an agency ("số hóa hồ sơ tại Sở TN&MT") is about that agency's task.
+    const named = ctx.frame?.agencyIds ?? [];
+    const found = lookup.searchTasks(topic, 6, docIds);
+    const ofNamed = found.filter((m) => involves(lookup, m.task, named));
+    const matches = named.length > 0 && ofNamed.length > 0 && matchConfidence(ofNamed[0]!) >= MIN_RECORD_CONFIDENCE ? ofNamed : found;
     const top = matches[0];
     if (!top || matchConfidence(top) < MIN_RECORD_CONFIDENCE) return fallback(ctx);
 
-    const others = matches.slice(1).map((m) => ({ m, same: sameTask(lookup, top.task, m.task) }));
+    const others = matches
+      .slice(1)
+      .filter((m) => named.length === 0 || involves(lookup, m.task, named))
+      .map((m) => ({ m, same: sameTask(lookup, top.task, m.task) }));
     const rivals = others
       .filter(({ m, same }) => m.score >= top.score * 0.92 && matchConfidence(m) >= matchConfidence(top) * 0.95 && !same && m.task.leadText !== top.task.leadText)
       .map(({ m }) => m);
@@ -134,11 +169,18 @@ export function leadAnswer(intent: string): Handler {
   };
 }
 
+/** Whether a task's lead or coordinating units include one of the agencies (or their units). */
+function involves(lookup: RecordLookup, task: TaskRecord, agencyIds: readonly string[]): boolean {
+  if (agencyIds.length === 0) return true;
+  const units = new Set(lookup.agencies.resolve(`${lookup.leadOf(task).text}; ${task.coordinateText}`));
+  return agencyIds.some((id) => units.has(id) || lookup.agencies.children(id).some((c) => units.has(c.id)) || units.has(lookup.agencies.get(id)?.parent ?? ''));
+}
+
 /** One or more tasks as blocks, each under its document and date. */
 export function taskReply(ctx: TurnContext, intent: string, tasks: readonly TaskRecord[], confidence: number): Reply {
   const blocks = tasks.map((t) => {
     const doc = docOf(ctx, t.docId);
-    return `Theo ${doc.shortName} (${doc.date}), ${t.appendix}:\n${taskBlock(t, ctx.services.records?.leadOf(t))}`;
+    return `Theo ${doc.shortName} (${doc.date}), ${t.appendix}:\n${taskBlock(t, ctx.services.records?.leadOf(t), ctx.frame)}`;
   });
   const sources = tasks.map((t) => taskSource(ctx, t));
   const body = blocks.join('\n\n');

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { foldDiacritics, normalizeText } from './vietnamese.ts';
 
 export const ATTRIBUTES = [
-  'lead', 'coordinate', 'period', 'budget', 'status', 'legalBasis', 'product', 'signer', 'issued', 'responsibility', 'list', 'count',
+  'lead', 'coordinate', 'period', 'budget', 'unitPrice', 'status', 'legalBasis', 'product', 'signer', 'issued', 'responsibility', 'list', 'count',
 ] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
 
@@ -40,6 +40,7 @@ const FrameVocabularySchema = z.strictObject({
     notCounts: z.array(z.string()),
     skip: z.array(z.string()).default([]),
   }),
+  cancels: z.partialRecord(z.enum(ATTRIBUTES), z.array(z.string().min(1))).default({}),
   years: z.strictObject({ before: z.array(z.string()) }).optional(),
 });
 export type FrameVocabulary = z.infer<typeof FrameVocabularySchema>;
@@ -67,6 +68,7 @@ export interface FrameReaderDeps {
 
 export class FrameReader {
   private readonly cues: Array<{ attribute: Attribute; cue: string }>;
+  private readonly cancels: Array<{ attribute: Attribute; cue: string }>;
   /** Count askers, folded, with the accented form a typed-with-accents question must use. */
   private readonly askers: Array<{ folded: string; accented: string }>;
   private readonly notCounts: Set<string>;
@@ -77,6 +79,9 @@ export class FrameReader {
     private readonly deps: FrameReaderDeps,
   ) {
     this.cues = Object.entries(vocabulary.attributes).flatMap(([attribute, cues]) =>
+      cues.map((cue) => ({ attribute: attribute as Attribute, cue: foldWords(cue) })),
+    );
+    this.cancels = Object.entries(vocabulary.cancels).flatMap(([attribute, cues]) =>
       cues.map((cue) => ({ attribute: attribute as Attribute, cue: foldWords(cue) })),
     );
     // Longest asker first: "bao nhieu" before "may".
@@ -96,6 +101,7 @@ export class FrameReader {
     const words = ` ${foldDiacritics(surface.join(' '))} `;
     const asked = new Set<Attribute>();
     for (const { attribute, cue } of this.cues) if (words.includes(` ${cue} `)) asked.add(attribute);
+    for (const { attribute, cue } of this.cancels) if (words.includes(` ${cue} `)) asked.delete(attribute);
     const count = this.countedNoun(surface);
     const counted = count && foldDiacritics(surface.slice(count.from, count.to).join(' '));
     if (counted) asked.add('count');
