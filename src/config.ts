@@ -47,7 +47,14 @@ const EnvSchema = z.object({
   RETENTION_DAYS: number(90),
   /** The official channel named when the assistant does not know. */
   OFFICIAL_PORTAL_URL: z.string().optional().default('https://dichvucong.gov.vn'),
-  PROVINCE_PORTAL_URL: z.string().optional().default('https://dichvucong.bacgiang.gov.vn'),
+  /**
+   * The provincial public-service portal. Default: the national portal, because Bắc Giang
+   * merged into Bắc Ninh on 01/7/2025 (the old dichvucong.bacgiang.gov.vn is pre-merger) and
+   * no official page confirming the merged province's portal was found (knowledge/changes.yaml).
+   */
+  PROVINCE_PORTAL_URL: z.string().optional().default('https://dichvucong.gov.vn'),
+  /** `npm run kb:build` flags changes (knowledge/changes.yaml) checked more than this many days ago. */
+  CHANGES_MAX_AGE_DAYS: number(180),
   HOTLINE: z.string().optional().default(''),
   OFFICE_HOURS: z.string().optional().default('Thứ Hai đến Thứ Sáu, 7h30–11h30 và 13h30–17h00'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
@@ -113,6 +120,8 @@ export interface AppConfig {
   /** Webhook body limit and outbox retry policy, shared by both Zalo channels. */
   zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number };
   rateLimitPerMinute: number;
+  /** The change data (knowledge/changes.yaml): how old a `checked` date may be before kb:build flags it. */
+  changes: { maxAgeDays: number };
 }
 
 /** Thrown with every problem listed, so a bad `.env` is fixed in one go. */
@@ -172,5 +181,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: Math.max(1, e.ZALO_SEND_CONCURRENCY),
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    changes: { maxAgeDays: e.CHANGES_MAX_AGE_DAYS },
   };
 }

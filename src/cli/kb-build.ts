@@ -5,6 +5,10 @@
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../core/logger.ts';
 import { createAssistant } from '../app.ts';
+import { join } from 'node:path';
+import { loadKnowledgeSources } from '../kb/loaders/index.ts';
+import { loadAgencyDirectory } from '../records/agencies.ts';
+import { changesReportLines, loadChanges } from '../changes/index.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,6 +26,12 @@ async function main(): Promise<void> {
   for (const line of report.records.lines) out(line);
   out(`Tìm kiếm vector: ${assistant.kb.hasVectors ? 'bật (on)' : 'tắt (off)'}`);
   assistant.close();
+  // What changed since the documents (knowledge/changes.yaml): stale checks, unmarked units.
+  const agencies = loadAgencyDirectory(join(config.knowledgeDir, 'agencies.yaml'));
+  const changes = loadChanges(config.knowledgeDir, agencies);
+  const { documents } = await loadKnowledgeSources(join(config.knowledgeDir, 'sources'));
+  const named = documents.flatMap((d) => agencies.resolve(d.lines.join('\n')));
+  for (const line of changesReportLines(changes, named, { maxAgeDays: config.changes.maxAgeDays, today: new Date() })) out(line);
 }
 
 main().catch((error: unknown) => {

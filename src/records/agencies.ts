@@ -67,6 +67,10 @@ export const AgencyEntrySchema = z.strictObject({
   members: z.array(z.string().regex(KEBAB_ID)).optional(),
   memberKinds: z.array(z.enum(AGENCY_KINDS)).optional(),
   note: z.string().optional(),
+  /** Confirmed to still exist after the 2025 reorganisation (see knowledge/changes.yaml). */
+  status: z.literal('current').optional(),
+  /** Where `status` was read (required with it). */
+  statusSource: z.url().optional(),
 });
 
 /** Neighbouring words that make a form something else, keyed by the form's first/last word. */
@@ -101,6 +105,9 @@ export interface Agency {
   /** Groups only: kinds of unit the group's words name ("Các sở" → so). */
   readonly memberKinds?: readonly AgencyKind[];
   readonly note?: string;
+  /** `current`: confirmed to still exist today; absent: not checked (or changed, see changes.yaml). */
+  readonly status?: 'current';
+  readonly statusSource?: string;
 }
 
 /** One agency found in a text: which, the text as written, and where (UTF-16 offsets). */
@@ -611,6 +618,9 @@ export function parseAgencyDirectory(data: unknown, file = 'agencies.yaml'): Age
       else if (!ids.has(a.parent)) {
         problems.push(`${a.id}: đơn vị cha "${a.parent}" không tồn tại / parent "${a.parent}" does not exist`);
       }
+    }
+    if (a.status !== undefined && a.statusSource === undefined) {
+      problems.push(`${a.id}: "status" cần "statusSource" (URL) / status needs a statusSource URL`);
     }
     if (a.kind === 'don-vi-thuoc-so' && a.parent === undefined) {
       problems.push(`${a.id}: đơn vị thuộc sở cần "parent" / a don-vi-thuoc-so needs a parent`);
