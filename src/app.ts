@@ -31,6 +31,8 @@ import { loadAgencyDirectory } from './records/agencies.ts';
 import { loadRecords } from './records/record-store.ts';
 import { RecordLookup } from './records/record-lookup.ts';
 import { FrameReader, loadFrameVocabulary } from './nlu/question-frame.ts';
+import { loadChanges } from './changes/index.ts';
+import { todayStep } from './handlers/today.ts';
 
 export interface Assistant {
   config: AppConfig;
@@ -128,12 +130,15 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const pruned = conversations.prune(config.retentionDays);
   if (pruned > 0) logger.info(`Đã xóa ${pruned} tin nhắn cũ hơn ${config.retentionDays} ngày (retention)`);
 
+  const changes = await time('changes', () => loadChanges(config.knowledgeDir, records.agencies));
   const frames = new FrameReader(loadFrameVocabulary(join(config.knowledgeDir, 'question-frame.yaml')), {
     documentsNamedIn: (text) => kb.documentsNamedIn(text),
     agenciesNamedIn: (text) => records.agencies.findInQuestion(text),
   });
   const services: DialogueServices = {
     frames,
+    changes,
+    screens: [todayStep],
     kb,
     records,
     thesaurus,

@@ -19,6 +19,7 @@ import type { RecordLookup } from '../records/record-lookup.ts';
 import type { Thesaurus } from '../nlu/thesaurus.ts';
 import type { ProcedureCatalog } from '../tthc/procedure-catalog.ts';
 import type { FrameReader, QuestionFrame } from '../nlu/question-frame.ts';
+import { changeNotes, type ChangeSet } from '../changes/index.ts';
 
 export interface IntentPrediction {
   intent: string;
@@ -49,6 +50,9 @@ const MORE_REQUEST = /^(con (gi|j|nua|khong|ko)( nua| khac)?( khong| ko)?|xem th
 
 export const STATE_TTL_MS = 30 * 60_000;
 
+/** One Zalo text message holds at most this many characters. */
+const ZALO_TEXT_LIMIT = 2000;
+
 export interface DialogueServices {
   kb: KnowledgeBase;
   /** The plans' appendix rows and targets as records, with agency lookups (undefined before the first build). */
@@ -72,6 +76,8 @@ export interface DialogueServices {
   followUps?: ReadonlyArray<(text: string, state: ConversationState) => string | undefined>;
   /** Multi-turn activities (the quiz) that see each text message first; see `Activity`. */
   activities?: Readonly<Record<string, Activity>>;
+  /** The province's reorganisation since the plans (knowledge/changes.yaml): notes on quoted names, questions about today. */
+  changes?: ChangeSet;
   /** Reads the question frame (documents, attributes, year, agencies) once per turn. */
   frames?: FrameReader;
   /**
@@ -143,7 +149,7 @@ export interface Turn {
 }
 
 /** A step of the turn pipeline (grammY-style): answer, or call `next()` to let later steps answer. */
-export type Step = (turn: Turn, next: () => Promise<TurnReply>) => Promise<TurnReply> | TurnReply;
+export type Step = (turn: Turn, next: () => Promise<TurnReply>, services: DialogueServices) => Promise<TurnReply> | TurnReply;
 
 /** How sure the classifier must be before a short social message gets its fixed reply. */
 const SOCIAL_MIN_CONFIDENCE = 0.5;
@@ -211,7 +217,27 @@ export class Dialogue {
       conversations.saveState(message.channel, message.userId, nextState(state, reply, message, turn.text), now);
     }
     const { remember: _remember, ...shown } = reply;
-    return shown;
+    return this.withChangeNotes(shown);
+  }
+
+  /**
+   * A quoted answer keeps the plan's names (it is a quote) and gains one line per change
+   * since then ("Lưu ý: từ … Sở TT&TT hợp nhất vào …"), within one Zalo message when it fits.
+   */
+  private withChangeNotes(reply: Reply): Reply {
+    const { changes } = this.services;
+    if (!changes || reply.sources.length === 0 || reply.sources.every((s) => s.doc === 'changes')) return reply;
+    const text = replyText(reply);
+    const notes = changeNotes(text, changes).filter((n) => !text.includes(n));
+    if (notes.length === 0) return reply;
+    const index = reply.messages.findIndex((m) => m.type === 'text' || m.type === 'buttons');
+    const target = reply.messages[index];
+    if (!target || !('text' in target)) return reply;
+    const extended = `${target.text}\n\n${notes.join('\n')}`;
+    const messages = [...reply.messages];
+    if (extended.length <= ZALO_TEXT_LIMIT) messages[index] = { ...target, text: extended };
+    else messages.splice(index + 1, 0, { type: 'text', text: notes.join('\n') });
+    return { ...reply, messages };
   }
 
   /** `routed.text` receives the text actually routed (after a number picked a choice). */
@@ -222,7 +248,7 @@ export class Dialogue {
       routed.text = turn.text;
       const step = steps[i];
       if (!step) return this.answer(turn);
-      return step(turn, () => run(i + 1));
+      return step(turn, () => run(i + 1), this.services);
     };
     return run(0);
   }

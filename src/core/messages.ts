@@ -50,6 +50,8 @@ export const SourceRefSchema = z.object({
   section: z.string(),
   date: z.string(),
   lines: z.string().optional(),
+  /** Where to read it online (a change's legal act or press report). */
+  url: z.string().optional(),
 });
 export type SourceRef = z.infer<typeof SourceRefSchema>;
 
