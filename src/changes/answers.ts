@@ -54,6 +54,21 @@ export function noteLine(change: Change): string {
 }
 
 /**
+ * One compact "Lưu ý" line for several changes (their `brief`s), for an answer that would
+ * outgrow a phone screen with a full line each.
+ */
+export function compactNote(text: string, changes: ChangeSet): string | undefined {
+  const seen = new Set<string>();
+  const briefs: string[] = [];
+  for (const hit of changes.find(text, 'note')) {
+    if (seen.has(hit.change.id)) continue;
+    seen.add(hit.change.id);
+    briefs.push(hit.change.brief ?? hit.change.summary);
+  }
+  return briefs.length > 0 ? `Lưu ý (tổ chức đã thay đổi sau khi văn bản ban hành): ${briefs.join('; ')}.` : undefined;
+}
+
+/**
  * One short "Lưu ý" line per change that `text` names by a name that no longer holds, in the
  * order the text names them. The quoted text itself is never changed.
  *

@@ -15,6 +15,7 @@ export { loadChanges, parseChanges, ChangesError } from './load.ts';
 export {
   answerAboutToday,
   changeNotes,
+  compactNote,
   isTodayQuestion,
   noteLine,
   actShort,

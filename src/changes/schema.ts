@@ -79,6 +79,8 @@ export const ChangeSchema = z.strictObject({
   checked: isoDate,
   recheckBy: text,
   sure: z.enum(['high', 'medium-high', 'medium']),
+  /** A few words for the compact note when several changes meet in one answer. */
+  brief: text.refine((s) => s.length <= 120, 'brief ≤ 120 ký tự').optional(),
   summary: text.refine((s) => !s.includes('\n'), 'summary là một dòng / summary is one line'),
   notes: z.enum(['old-names', 'forms', 'none']).default('old-names'),
   noteForms: z.array(text).default([]),

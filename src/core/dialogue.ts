@@ -19,7 +19,7 @@ import type { RecordLookup } from '../records/record-lookup.ts';
 import type { Thesaurus } from '../nlu/thesaurus.ts';
 import type { ProcedureCatalog } from '../tthc/procedure-catalog.ts';
 import type { FrameReader, QuestionFrame } from '../nlu/question-frame.ts';
-import { changeNotes, type ChangeSet } from '../changes/index.ts';
+import { changeNotes, compactNote, type ChangeSet } from '../changes/index.ts';
 
 export interface IntentPrediction {
   intent: string;
@@ -52,6 +52,8 @@ export const STATE_TTL_MS = 30 * 60_000;
 
 /** One Zalo text message holds at most this many characters. */
 const ZALO_TEXT_LIMIT = 2000;
+/** What reads on one phone screen (a single answer, not a list). */
+const PHONE_SCREEN_CHARS = 1200;
 
 export interface DialogueServices {
   kb: KnowledgeBase;
@@ -226,17 +228,22 @@ export class Dialogue {
    */
   private withChangeNotes(reply: Reply): Reply {
     const { changes } = this.services;
-    if (!changes || reply.sources.length === 0 || reply.sources.every((s) => s.doc === 'changes')) return reply;
+    // The procedure catalog is kept current itself; a "today" answer is the change data.
+    if (!changes || reply.sources.length === 0 || reply.sources.every((s) => s.doc === 'changes' || s.doc.startsWith('tthc:'))) return reply;
     const text = replyText(reply);
-    const notes = changeNotes(text, changes).filter((n) => !text.includes(n));
-    if (notes.length === 0) return reply;
+    // Citation lines name the document's issuer as it was ("…của Sở TT&TT"): they are titles, not claims.
+    const quoted = text.split('\n').filter((line) => !line.startsWith('Nguồn:')).join('\n');
+    const full = changeNotes(quoted, changes).filter((n) => !text.includes(n));
+    if (full.length === 0) return reply;
+    // A phone screen (or, for a list, one Zalo message) holds the answer and its notes.
+    const limit = text.length <= PHONE_SCREEN_CHARS ? PHONE_SCREEN_CHARS : ZALO_TEXT_LIMIT;
+    const fullNotes = full.join('\n');
+    const notes = text.length + fullNotes.length + 2 <= limit ? fullNotes : (compactNote(quoted, changes) ?? fullNotes);
     const index = reply.messages.findIndex((m) => m.type === 'text' || m.type === 'buttons');
     const target = reply.messages[index];
     if (!target || !('text' in target)) return reply;
-    const extended = `${target.text}\n\n${notes.join('\n')}`;
     const messages = [...reply.messages];
-    if (extended.length <= ZALO_TEXT_LIMIT) messages[index] = { ...target, text: extended };
-    else messages.splice(index + 1, 0, { type: 'text', text: notes.join('\n') });
+    messages[index] = { ...target, text: `${target.text}\n\n${notes}` };
     return { ...reply, messages };
   }
 

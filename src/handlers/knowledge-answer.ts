@@ -104,11 +104,13 @@ function sayWhatIsNotGiven(ctx: TurnContext, answer: ComposedAnswer, missing: re
 /** Where to do a procedure online: the official portals from configuration. */
 function onlineServiceMessage(ctx: TurnContext): Reply['messages'][number] {
   const { portalUrl, provincePortalUrl } = ctx.services.config.officialChannel;
+  // Where the province's own portal is not configured (it defaults to the national one), name only the national portal.
+  const ownPortal = provincePortalUrl && provincePortalUrl !== portalUrl;
   return buttonsMessage(
-    `Để nộp hồ sơ, tra cứu thủ tục và thanh toán trực tuyến, anh/chị dùng Cổng Dịch vụ công quốc gia (${portalUrl}) hoặc Cổng Dịch vụ công tỉnh (${provincePortalUrl}); cần hỗ trợ trực tiếp, anh/chị đến Bộ phận một cửa nơi gần nhất ạ.`,
+    `Để nộp hồ sơ, tra cứu thủ tục và thanh toán trực tuyến, anh/chị dùng Cổng Dịch vụ công quốc gia (${portalUrl})${ownPortal ? ` hoặc Cổng Dịch vụ công của tỉnh (${provincePortalUrl})` : ''}; cần hỗ trợ trực tiếp, anh/chị đến Bộ phận một cửa nơi gần nhất ạ.`,
     [
       { kind: 'url', title: 'Cổng Dịch vụ công quốc gia', url: portalUrl },
-      { kind: 'url', title: 'Cổng Dịch vụ công tỉnh', url: provincePortalUrl },
+      ...(ownPortal ? [{ kind: 'url' as const, title: 'Cổng Dịch vụ công tỉnh', url: provincePortalUrl }] : []),
     ],
     false,
   );
