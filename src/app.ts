@@ -33,6 +33,7 @@ import { RecordLookup } from './records/record-lookup.ts';
 import { FrameReader, loadFrameVocabulary } from './nlu/question-frame.ts';
 import { loadChanges } from './changes/index.ts';
 import { todayStep } from './handlers/today.ts';
+import { taskFollowUp } from './handlers/records-handlers.ts';
 
 export interface Assistant {
   config: AppConfig;
@@ -133,7 +134,8 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const changes = await time('changes', () => loadChanges(config.knowledgeDir, records.agencies));
   const frames = new FrameReader(loadFrameVocabulary(join(config.knowledgeDir, 'question-frame.yaml')), {
     documentsNamedIn: (text) => kb.documentsNamedIn(text),
-    agenciesNamedIn: (text) => records.agencies.findInQuestion(text),
+    // "Kế hoạch của Sở TT&TT" names a document: the agencies asked about are in the rest.
+    agenciesNamedIn: (text) => records.agencies.findInQuestion(kb.withoutDocumentNamesIn(text)),
   });
   const services: DialogueServices = {
     frames,
@@ -150,7 +152,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     handoffs,
     logger,
     procedures,
-    followUps: [(text, state) => procedures.followUpPayload(text, state.procedure)],
+    followUps: [(text, state) => procedures.followUpPayload(text, state.procedure), taskFollowUp(records, frames)],
     activities: { quiz: new QuizChat(quiz) },
   };
   const dialogue = new Dialogue(services, createHandlers());

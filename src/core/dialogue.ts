@@ -39,6 +39,8 @@ export interface ConversationState {
   lastQuery?: string;
   /** Code of the procedure (TTHC catalog) last shown, so "cần giấy tờ gì?" refers to it. */
   procedure?: string;
+  /** The task (a plan's table row) last answered, so "thế còn phối hợp?" or "kinh phí bao nhiêu?" refers to it. */
+  task?: string;
   /** The last answered question and the passages already shown, so "còn gì nữa?" shows the next ones. */
   more?: { query: string; intent: string; shown: Array<{ doc: string; lines?: string }> };
   /** Payload of the last reply's "Xem thêm" button (a paged list), which "còn gì nữa?" follows. */
@@ -102,7 +104,7 @@ export interface Activity {
 }
 
 /** What a turn may ask the dialogue to remember (merged into the conversation state). */
-export type StateUpdate = Partial<Pick<ConversationState, 'procedure'>>;
+export type StateUpdate = Partial<Pick<ConversationState, 'procedure' | 'task'>>;
 
 /** A handler's reply, optionally with what to remember for the next turns. */
 export type TurnReply = Reply & { remember?: StateUpdate };
@@ -333,6 +335,8 @@ export class Dialogue {
     for (const resolve of this.services.followUps ?? []) {
       const payload = resolve(turn.text, turn.state);
       if (payload) {
+        // What the short message asks ("phối hợp", "kinh phí") still shapes the answer about the last topic.
+        turn.frame = this.services.frames?.read(turn.text);
         turn.text = payload;
         break;
       }
@@ -396,12 +400,19 @@ function nextState(state: ConversationState, reply: TurnReply, message: Incoming
     lastChoices: choices.length > 0 ? choices : state.lastChoices,
     lastIntent: reply.intent,
     lastQuery: message.type === 'text' ? message.text : state.lastQuery,
-    procedure: reply.remember && 'procedure' in reply.remember ? reply.remember.procedure : state.procedure,
+    // The last thing discussed is one topic: a task answered replaces the procedure, and the reverse.
+    ...lastTopic(state, reply.remember),
     more: nextMore(state, reply, routedText),
     nextPage: reply.messages
       .flatMap((m) => (m.type === 'buttons' ? m.buttons : []))
       .flatMap((b) => (b.kind === 'postback' && foldDiacritics(b.title).toLowerCase() === NEXT_PAGE_TITLE ? [b.payload] : []))[0],
   };
+}
+
+function lastTopic(state: ConversationState, remember: StateUpdate | undefined): Pick<ConversationState, 'procedure' | 'task'> {
+  if (remember && 'task' in remember) return { task: remember.task, procedure: undefined };
+  if (remember && 'procedure' in remember) return { procedure: remember.procedure, task: remember.procedure ? undefined : state.task };
+  return { procedure: state.procedure, task: state.task };
 }
 
 /** The title every paged list gives its next-page button. */

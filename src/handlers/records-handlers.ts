@@ -5,7 +5,7 @@
  * document, date, appendix row and lines. When the records do not hold the answer, the
  * plan-text search answers instead.
  */
-import { buttonsMessage, type Handler, type TurnContext } from '../core/dialogue.ts';
+import { buttonsMessage, type ConversationState, type Handler, type TurnContext, type TurnReply } from '../core/dialogue.ts';
 import type { Button, OutgoingMessage, Reply, SourceRef } from '../core/messages.ts';
 import type { DocumentMeta } from '../kb/types.ts';
 import { analyze, foldDiacritics } from '../nlu/vietnamese.ts';
@@ -14,7 +14,7 @@ import type { TargetRecord, TaskRecord } from '../records/schema.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
 import { askButtonTitle } from './menu.ts';
 import { payloadHandler } from './conversation-handlers.ts';
-import { asks, foldWords, type Attribute, type QuestionFrame } from '../nlu/question-frame.ts';
+import { asks, foldWords, type Attribute, type FrameReader, type QuestionFrame } from '../nlu/question-frame.ts';
 import { ATTRIBUTE_LABEL } from '../answer/attribute-evidence.ts';
 
 /** Below this match quality a record is not the answer; the text search takes over. */
@@ -176,8 +176,28 @@ function involves(lookup: RecordLookup, task: TaskRecord, agencyIds: readonly st
   return agencyIds.some((id) => units.has(id) || lookup.agencies.children(id).some((c) => units.has(c.id)) || units.has(lookup.agencies.get(id)?.parent ?? ''));
 }
 
+/** Attributes a short follow-up may ask of the last task ("thế còn phối hợp?", "hạn khi nào?"). */
+const FOLLOW_UP_ATTRIBUTES: readonly Attribute[] = ['lead', 'coordinate', 'period', 'budget', 'unitPrice', 'status', 'legalBasis', 'product'];
+/** A follow-up is short; a longer message is a new question. */
+const FOLLOW_UP_MAX_WORDS = 10;
+
+/**
+ * "Thế còn đơn vị phối hợp?" after a task's answer: the same task again, shaped by what the
+ * short message asks — unless the message names another task (then it is a new question).
+ */
+export function taskFollowUp(lookup: RecordLookup, frames: FrameReader): (text: string, state: ConversationState) => string | undefined {
+  return (text, state) => {
+    if (!state.task || text.split(/\s+/).length > FOLLOW_UP_MAX_WORDS) return undefined;
+    const frame = frames.read(text);
+    if (!asks(frame, ...FOLLOW_UP_ATTRIBUTES) || frame.docIds.length > 0 || frame.agencyIds.length > 0) return undefined;
+    const other = lookup.searchTasks(text, 1)[0];
+    if (other && other.task.id !== state.task && matchConfidence(other) >= MIN_RECORD_CONFIDENCE) return undefined;
+    return `#task:${state.task}`;
+  };
+}
+
 /** One or more tasks as blocks, each under its document and date. */
-export function taskReply(ctx: TurnContext, intent: string, tasks: readonly TaskRecord[], confidence: number): Reply {
+export function taskReply(ctx: TurnContext, intent: string, tasks: readonly TaskRecord[], confidence: number): TurnReply {
   const blocks = tasks.map((t) => {
     const doc = docOf(ctx, t.docId);
     return `Theo ${doc.shortName} (${doc.date}), ${t.appendix}:\n${taskBlock(t, ctx.services.records?.leadOf(t), ctx.frame)}`;
@@ -185,7 +205,7 @@ export function taskReply(ctx: TurnContext, intent: string, tasks: readonly Task
   const sources = tasks.map((t) => taskSource(ctx, t));
   const body = blocks.join('\n\n');
   const text = `Dạ, ${body.charAt(0).toLowerCase()}${body.slice(1)}\n\n${sources.map(citation).join('\n')}`;
-  return { messages: [{ type: 'text', text }], intent, sources, confidence };
+  return { messages: [{ type: 'text', text }], intent, sources, confidence, remember: { task: tasks[0]?.id } };
 }
 
 function clarify(ctx: TurnContext, intent: string, options: readonly TaskMatch[]): Reply {
@@ -216,11 +236,16 @@ function roleAsked(ctx: TurnContext): AgencyRole {
  */
 export function agencyTasksAnswer(intent: string): Handler {
   const fallback = knowledgeAnswer(intent);
+  const lead = leadAnswer('lead_question');
   return (ctx): Reply | Promise<Reply> => {
     const lookup = recordsOf(ctx);
     if (!lookup) return fallback(ctx);
-    const [agency] = lookup.agencies.findInQuestion(ctx.text).filter((a) => lookup.tasksOf(a.id, 'lead').length + lookup.tasksOf(a.id, 'coordinate').length > 0);
+    // "Kế hoạch của Sở TT&TT" names a document, not the agency asked about.
+    const asked = lookup.agencies.findInQuestion(ctx.services.kb.withoutDocumentNamesIn(ctx.text));
+    const [agency] = asked.filter((a) => lookup.tasksOf(a.id, 'lead').length + lookup.tasksOf(a.id, 'coordinate').length > 0);
     const year = yearAsked(ctx.text);
+    // "Ai chủ trì …?" with no agency named is about a task.
+    if (!agency && asks(ctx.frame, 'lead', 'coordinate')) return lead(ctx);
     // "Những nhiệm vụ nào thực hiện năm 2024?" without an agency: every task of that year.
     if (!agency && !year) return fallback(ctx);
     const { docIds } = topicOf(ctx);

@@ -153,6 +153,12 @@ export class KnowledgeBase {
     return this.lexical.queryKeywords(rest).length >= 1 ? rest : query;
   }
 
+  /** The question without the words that name a document ("kế hoạch của Sở TT&TT" names a plan, not an agency). */
+  withoutDocumentNamesIn(query: string): string {
+    const named = this.documentsNamedIn(query);
+    return named.length === 0 ? query : this.withoutDocumentNames(query, named);
+  }
+
   /** Topic syllables of a query (folded, without the words naming a document), for coverage and sentence picking. */
   keywords(query: string): string[] {
     return this.lexical.queryKeywords(this.withoutDocumentNames(query, this.documentsNamedIn(query)));
