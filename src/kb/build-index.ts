@@ -43,7 +43,7 @@ export interface BuildReport {
   problems: Array<{ file: string; message: string }>;
   chunkCount: number;
   /** Plan records extracted with the index: counts and per-appendix coverage lines. */
-  records: { tasks: number; targets: number; coverage: number; lines: string[] };
+  records: { tasks: number; targets: number; responsibilities: number; coverage: number; lines: string[] };
   fingerprint: string;
   millis: { load: number; section: number; embed: number; write: number; total: number };
 }
@@ -133,7 +133,7 @@ export async function buildKnowledgeIndex(opts: {
   const fingerprint = knowledgeFingerprint(knowledgeDir, embedder?.modelFingerprint ?? 'no-embeddings');
   db.transaction(() => {
     writeIndex(db, perDoc, allChunks, vectors, problems, fingerprint);
-    saveRecords(db, records.tasks, records.targets, summary.lines);
+    saveRecords(db, records.tasks, records.targets, summary.lines, records.responsibilities);
   })();
   const t4 = performance.now();
 
@@ -146,7 +146,7 @@ export async function buildKnowledgeIndex(opts: {
     })),
     problems,
     chunkCount: allChunks.length,
-    records: { tasks: summary.tasks, targets: summary.targets, coverage: summary.coverage, lines: summary.lines },
+    records: { tasks: summary.tasks, targets: summary.targets, responsibilities: summary.responsibilities, coverage: summary.coverage, lines: summary.lines },
     fingerprint,
     millis: { load: t1 - t0, section: t2 - t1, embed: t3 - t2, write: t4 - t3, total: t4 - t0 },
   };

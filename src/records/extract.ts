@@ -7,18 +7,26 @@
  *  - PDF-text appendix tables (001) → rows found by `splitPdfRows`; each row's fields come
  *    from the reviewed data when a person has checked it, otherwise from the best-effort split;
  *  - "Mục tiêu cụ thể" sections (001, 003, 004) → `extractObjectiveTargets`;
- *  - targets written elsewhere in prose (002) → reviewed data only.
+ *  - targets written elsewhere in prose (002) → reviewed data only;
+ *  - "Tổ chức thực hiện" sections (all four) → `extractResponsibilities`, agencies resolved
+ *    through the agency directory, plus reviewed responsibilities where the subject is too
+ *    vague for it.
  *
  * Deterministic: the same documents and reviewed files give the same records in the same order.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { LoadedDocument } from '../kb/types.ts';
+import { loadAgencyDirectory, type AgencyDirectory } from './agencies.ts';
 import { extractObjectiveTargets, parseTargetValue } from './extractors/objectives.ts';
+import { extractResponsibilities, namedIn } from './extractors/responsibilities.ts';
 import { findPdfAppendices, splitPdfRows, splitTargetRow, splitTaskRow, type PdfAppendix, type PdfRow } from './extractors/pdf-appendix.ts';
 import { extractTabAppendices } from './extractors/tab-appendix.ts';
 import { appendixKey } from './extractors/text.ts';
-import { loadReviewedRecords, type ReviewedFile, type ReviewedTarget, type ReviewedTask } from './reviewed.ts';
+import { loadReviewedRecords, type ReviewedFile, type ReviewedResponsibility, type ReviewedTarget, type ReviewedTask } from './reviewed.ts';
 import {
   GroupRecordSchema,
+  ResponsibilityRecordSchema,
   TargetRecordSchema,
   TaskRecordSchema,
   type RecordSet,
@@ -26,6 +34,17 @@ import {
 
 /** Label used in coverage for the targets found in a document's prose. */
 export const PROSE_TARGETS = 'Mục tiêu (phần lời văn)';
+
+/** Label used in coverage for the responsibilities of the "Tổ chức thực hiện" section. */
+export const RESPONSIBILITIES = 'Tổ chức thực hiện';
+
+export interface ExtractOptions {
+  /**
+   * Resolves the agencies of responsibility records. Default: `agencies.yaml` next to the
+   * records folder (`knowledge/agencies.yaml` for `knowledge/records`), when it exists.
+   */
+  agencies?: AgencyDirectory;
+}
 
 /**
  * Extracts every task and target record of the documents, using the reviewed data in
@@ -35,18 +54,88 @@ export const PROSE_TARGETS = 'Mục tiêu (phần lời văn)';
  * const set = extractRecords(documents, 'knowledge/records');
  * set.tasks.find((t) => t.id === '002:PL:1.12')?.leadText // "Trung tâm CNTT&TT"
  */
-export function extractRecords(documents: LoadedDocument[], recordsDir: string): RecordSet {
+export function extractRecords(documents: LoadedDocument[], recordsDir: string, options: ExtractOptions = {}): RecordSet {
   const reviewed = loadReviewedRecords(recordsDir);
-  const set: RecordSet = { tasks: [], targets: [], groups: [], coverage: [], problems: [...reviewed.problems] };
+  const set: RecordSet = { tasks: [], targets: [], groups: [], responsibilities: [], coverage: [], problems: [...reviewed.problems] };
+  const agencies = options.agencies ?? defaultAgencies(recordsDir, set);
   const knownDocs = new Set(documents.map((d) => d.meta.id));
   for (const file of reviewed.files) {
     if (!knownDocs.has(file.docId)) set.problems.push({ file: file.file, message: `Không có văn bản mã "${file.docId}" / no document with id "${file.docId}"` });
   }
+  const reviewedResponsibilities = reviewed.responsibilityFiles.flatMap((f) => f.responsibilities.map((entry) => ({ entry, file: f.file })));
+  for (const { entry, file } of reviewedResponsibilities) {
+    if (!knownDocs.has(entry.docId)) set.problems.push({ file, message: `Không có văn bản mã "${entry.docId}" / no document with id "${entry.docId}" (${entry.id})` });
+  }
   for (const doc of documents) {
     const files = reviewed.files.filter((f) => f.docId === doc.meta.id);
     extractDocument(doc, files, set);
+    extractDocumentResponsibilities(
+      doc,
+      reviewedResponsibilities.filter((r) => r.entry.docId === doc.meta.id),
+      agencies,
+      set,
+    );
   }
   return set;
+}
+
+function defaultAgencies(recordsDir: string, set: RecordSet): AgencyDirectory | undefined {
+  const path = join(dirname(recordsDir), 'agencies.yaml');
+  if (!existsSync(path)) return undefined;
+  try {
+    return loadAgencyDirectory(path);
+  } catch (error) {
+    set.problems.push({ file: 'agencies.yaml', message: `Danh mục cơ quan lỗi / agency directory failed: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
+  }
+}
+
+/**
+ * The "Tổ chức thực hiện" records of one document: extracted, then the reviewed entries
+ * (same id = a correction, other ids are added), in line order, plus one coverage line.
+ */
+function extractDocumentResponsibilities(
+  doc: LoadedDocument,
+  reviewed: Array<{ entry: ReviewedResponsibility; file: string }>,
+  agencies: AgencyDirectory | undefined,
+  set: RecordSet,
+): void {
+  const { section, records, units } = extractResponsibilities(doc, agencies);
+  const byId = new Map(records.map((r) => [r.id, r] as const));
+  const resolve = (text: string): string[] => agencies?.resolve(text) ?? [];
+  for (const { entry, file } of reviewed) {
+    const agencyIds = entry.agencyIds ?? resolve(entry.agencyText);
+    const unknown = agencies ? agencyIds.filter((id) => agencies.get(id) === undefined) : [];
+    if (unknown.length > 0) {
+      set.problems.push({ file, message: `${entry.id}: mã cơ quan không có trong danh mục / unknown agency ids: ${unknown.join(', ')}` });
+      continue;
+    }
+    const parsed = ResponsibilityRecordSchema.safeParse({
+      id: entry.id,
+      docId: doc.meta.id,
+      section: entry.section,
+      agencyText: entry.agencyText,
+      agencyIds,
+      duties: entry.duties.map((d) => ({ text: d.text, lines: d.lines, namedIds: d.namedIds ?? namedIn(d.text, agencyIds, resolve) })),
+      lines: entry.lines,
+      origin: 'reviewed',
+    });
+    if (parsed.success) byId.set(entry.id, parsed.data);
+    else set.problems.push({ file, message: `Bản ghi trách nhiệm không hợp lệ / invalid responsibility record: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+  }
+  const merged = [...byId.values()].sort((a, b) => a.lines[0] - b.lines[0] || a.id.localeCompare(b.id));
+  set.responsibilities.push(...merged);
+  if (!section) return;
+  const duties = merged.flatMap((r) => r.duties);
+  const covered = units.filter((u) => duties.some((d) => d.lines[0] <= u.lines[1] && d.lines[1] >= u.lines[0])).length;
+  set.coverage.push({
+    docId: doc.meta.id,
+    appendix: RESPONSIBILITIES,
+    kind: 'responsibility',
+    rows: units.length,
+    records: covered,
+    reviewed: merged.filter((r) => r.origin === 'reviewed').length,
+  });
 }
 
 function extractDocument(doc: LoadedDocument, files: ReviewedFile[], set: RecordSet): void {
@@ -255,6 +344,7 @@ export interface RecordsSummary {
   tasks: number;
   targets: number;
   groups: number;
+  responsibilities: number;
   /** Share of appendix rows that became records, over all appendices (1 = 100%). */
   coverage: number;
   /** One line per appendix, then one line per problem: ready to print. */
@@ -268,15 +358,24 @@ export interface RecordsSummary {
  * @example for (const line of recordsSummary(set).lines) console.log(line);
  */
 export function recordsSummary(set: RecordSet): RecordsSummary {
-  const rows = set.coverage.reduce((a, c) => a + c.rows, 0);
-  const records = set.coverage.reduce((a, c) => a + Math.min(c.records, c.rows), 0);
+  // Table rows and targets only: the prose of "Tổ chức thực hiện" has its own lines below.
+  const tables = set.coverage.filter((c) => c.kind !== 'responsibility');
+  const rows = tables.reduce((a, c) => a + c.rows, 0);
+  const records = tables.reduce((a, c) => a + Math.min(c.records, c.rows), 0);
   const coverage = rows === 0 ? 1 : records / rows;
+  const duties = set.responsibilities.reduce((n, r) => n + r.duties.length, 0);
   const lines = [
-    `Bản ghi: ${set.tasks.length} nhiệm vụ, ${set.targets.length} chỉ tiêu, ${set.groups.length} nhóm; ${Math.round(coverage * 1000) / 10}% dòng bảng/chỉ tiêu thành bản ghi`,
-    ...set.coverage.map(
+    `Bản ghi: ${set.tasks.length} nhiệm vụ, ${set.targets.length} chỉ tiêu, ${set.groups.length} nhóm, ${set.responsibilities.length} trách nhiệm (${duties} đầu việc); ${Math.round(coverage * 1000) / 10}% dòng bảng/chỉ tiêu thành bản ghi`,
+    ...tables.map(
       (c) => `  ${c.docId} ${c.appendix} (${c.kind === 'task' ? 'nhiệm vụ' : 'chỉ tiêu'}): ${c.records}/${c.rows} dòng${c.reviewed > 0 ? `, ${c.reviewed} đã rà soát` : ''}`,
     ),
+    ...set.coverage
+      .filter((c) => c.kind === 'responsibility')
+      .map((c) => {
+        const n = set.responsibilities.filter((r) => r.docId === c.docId).length;
+        return `  ${c.docId} ${c.appendix} (trách nhiệm): ${n} bản ghi; ${c.records}/${c.rows} đoạn thành đầu việc${c.reviewed > 0 ? `, ${c.reviewed} đã rà soát` : ''}`;
+      }),
     ...set.problems.map((p) => `  LƯU Ý ${p.file}: ${p.message}`),
   ];
-  return { tasks: set.tasks.length, targets: set.targets.length, groups: set.groups.length, coverage, lines };
+  return { tasks: set.tasks.length, targets: set.targets.length, groups: set.groups.length, responsibilities: set.responsibilities.length, coverage, lines };
 }

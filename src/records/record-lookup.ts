@@ -1,12 +1,13 @@
 /**
  * Lookups officials need over the plans' records: who leads a task, what an agency leads or
- * coordinates, targets by group, budgets and deadlines. Matching a question to a task or
- * target reuses the Vietnamese BM25 index (names, contents and group headings).
+ * coordinates, targets by group, budgets and deadlines, and what the "Tổ chức thực hiện"
+ * sections assign each agency. Matching a question to a task, target or duty reuses the
+ * Vietnamese BM25 index (names, contents and group headings; agency and duty text).
  */
 import { foldDiacritics } from '../nlu/vietnamese.ts';
 import { LexicalIndex, type Analyzer } from '../retrieval/lexical-index.ts';
 import type { AgencyDirectory } from './agencies.ts';
-import type { TargetRecord, TaskRecord } from './schema.ts';
+import type { ResponsibilityDuty, ResponsibilityRecord, TargetRecord, TaskRecord } from './schema.ts';
 
 export type AgencyRole = 'lead' | 'coordinate';
 
@@ -28,6 +29,32 @@ export interface TargetMatch {
   phraseCoverage: number;
 }
 
+export interface ResponsibilityMatch {
+  record: ResponsibilityRecord;
+  /** The duty that matched best (index into `record.duties`). */
+  duty: ResponsibilityDuty;
+  dutyIndex: number;
+  score: number;
+  /** Share of the question's topic words in the agency and duty text (rarity-weighted). */
+  coverage: number;
+  /** Share of the question's two-syllable words found there. */
+  phraseCoverage: number;
+}
+
+/**
+ * How a duty reaches an agency: it is the record's subject; a group phrase that covers it is
+ * ("Các sở, cơ quan thuộc UBND tỉnh…" for Thanh tra tỉnh); or the duty names it as a partner,
+ * a recipient or a unit directed ("phối hợp với Công an tỉnh", "chỉ đạo … Sở Tài chính").
+ */
+export type ResponsibilityVia = 'subject' | 'group' | 'named';
+
+export interface AgencyDuty {
+  record: ResponsibilityRecord;
+  duty: ResponsibilityDuty;
+  dutyIndex: number;
+  via: ResponsibilityVia;
+}
+
 /** The words of a record that a question about it would use. */
 export function taskSearchText(t: TaskRecord): string {
   return [t.group.at(-1) ?? '', t.name, t.content].filter(Boolean).join('. ');
@@ -35,6 +62,11 @@ export function taskSearchText(t: TaskRecord): string {
 
 export function targetSearchText(t: TargetRecord): string {
   return `${t.group}. ${t.text}`;
+}
+
+/** A duty is found by its own words and by the agency it is assigned to. */
+export function dutySearchText(r: ResponsibilityRecord, d: ResponsibilityDuty): string {
+  return `${r.agencyText}. ${d.text}`;
 }
 
 export class RecordLookup {
@@ -46,13 +78,26 @@ export class RecordLookup {
   private readonly byId: Map<string, TaskRecord>;
   /** Folded two-syllable words of each task name: a question names a task by its title. */
   private readonly nameWords: Array<Set<string>>;
+  /** One entry per duty of every responsibility record, in record order. */
+  private readonly dutyEntries: Array<{ record: ResponsibilityRecord; dutyIndex: number }>;
+  private readonly dutyIndex: LexicalIndex;
 
+  /**
+   * `responsibilities` is optional so callers built before the responsibility records keep
+   * working (with no duties to look up).
+   */
   constructor(
     readonly tasks: readonly TaskRecord[],
     readonly targets: readonly TargetRecord[],
     readonly agencies: AgencyDirectory,
     analyzer: Analyzer,
+    readonly responsibilities: readonly ResponsibilityRecord[] = [],
   ) {
+    this.dutyEntries = responsibilities.flatMap((record) => record.duties.map((_, dutyIndex) => ({ record, dutyIndex })));
+    this.dutyIndex = LexicalIndex.build(
+      this.dutyEntries.map(({ record, dutyIndex }) => dutySearchText(record, record.duties[dutyIndex]!)),
+      analyzer,
+    );
     this.taskIndex = LexicalIndex.build(tasks.map(taskSearchText), analyzer);
     this.targetIndex = LexicalIndex.build(targets.map(targetSearchText), analyzer);
     this.byId = new Map(tasks.map((t) => [t.id, t]));
@@ -123,6 +168,92 @@ export class RecordLookup {
       }));
   }
 
+  /**
+   * Duties of the "Tổ chức thực hiện" sections that best match the question, one match per
+   * duty, best first. Why per duty: "gặp khó khăn vướng mắc thì phản ánh về đâu?" is answered
+   * by one sentence, not by its whole record.
+   *
+   * @example lookup.searchResponsibilities('khó khăn vướng mắc phản ánh về đâu', 3, ['001'])[0]?.record.id // "001:TCTH:ket"
+   */
+  searchResponsibilities(question: string, limit = 5, docIds?: readonly string[]): ResponsibilityMatch[] {
+    const allowed = docIds && docIds.length > 0 ? new Set(docIds) : undefined;
+    const keywords = this.dutyIndex.queryKeywords(question);
+    const phrases = this.dutyIndex.queryPhrases(question);
+    return this.dutyIndex
+      .search(question, limit, allowed ? (i) => allowed.has(this.dutyEntries[i]!.record.docId) : undefined)
+      .map((h) => {
+        const { record, dutyIndex } = this.dutyEntries[h.index]!;
+        return {
+          record,
+          duty: record.duties[dutyIndex]!,
+          dutyIndex,
+          score: h.score,
+          coverage: this.dutyIndex.coverage(h.index, keywords),
+          phraseCoverage: this.dutyIndex.phraseCoverage(h.index, phrases) ?? h.coverage,
+        };
+      });
+  }
+
+  /**
+   * Responsibility records assigned to an agency: those naming it, and those naming a group
+   * phrase that covers it (as a listed member or by its kind, through nested groups), in
+   * document and line order. "Thanh tra tỉnh có trách nhiệm gì trong KH CĐS 2024?" is
+   * answered by 001's "Các sở, cơ quan thuộc UBND tỉnh, UBND huyện, thành phố". Units of a
+   * Sở do not inherit the Sở's own duties, nor a Sở its units'.
+   *
+   * @example lookup.responsibilitiesOf('so-tai-chinh').map((r) => r.id) // ["001:TCTH:2", "001:TCTH:3", "001:TCTH:ket"]
+   */
+  responsibilitiesOf(agencyId: string, docIds?: readonly string[]): ResponsibilityRecord[] {
+    const covering = this.coveringGroups(agencyId);
+    return this.responsibilities
+      .filter((r) => (!docIds || docIds.length === 0 || docIds.includes(r.docId)) && r.agencyIds.some((id) => id === agencyId || covering.has(id)))
+      .sort(byRecordOrder);
+  }
+
+  /**
+   * Every duty that reaches an agency, with how: as the subject, through a group phrase, or
+   * named inside another agency's duty (Công an tỉnh in Văn phòng Tỉnh ủy's "Phối hợp với
+   * Công an tỉnh, Sở Thông tin và Truyền thông bảo đảm an toàn, an ninh thông tin…").
+   * A duty is listed once: as 'subject' when the record names the agency, else 'named' when
+   * the duty names it, else 'group'.
+   */
+  dutiesOf(agencyId: string, docIds?: readonly string[]): AgencyDuty[] {
+    const covering = this.coveringGroups(agencyId);
+    const out: AgencyDuty[] = [];
+    for (const record of [...this.responsibilities].sort(byRecordOrder)) {
+      if (docIds && docIds.length > 0 && !docIds.includes(record.docId)) continue;
+      const base: ResponsibilityVia | undefined = record.agencyIds.includes(agencyId)
+        ? 'subject'
+        : record.agencyIds.some((id) => covering.has(id))
+          ? 'group'
+          : undefined;
+      record.duties.forEach((duty, dutyIndex) => {
+        // A group's duty that names the agency itself ("… báo cáo qua Sở Thông tin và Truyền
+        // thông") reaches it as the partner or recipient, not as one of the group.
+        const named = duty.namedIds.includes(agencyId);
+        const via = base === 'group' && named ? 'named' : (base ?? (named ? 'named' : undefined));
+        if (via) out.push({ record, duty, dutyIndex, via });
+      });
+    }
+    return out;
+  }
+
+  /** Group phrases covering an agency, following groups that are members of larger groups. */
+  private coveringGroups(agencyId: string): Set<string> {
+    const found = new Set<string>();
+    const queue = [agencyId];
+    while (queue.length > 0) {
+      const id = queue.pop()!;
+      for (const g of this.agencies.groupsContaining(id)) {
+        if (!found.has(g.id) && g.id !== agencyId) {
+          found.add(g.id);
+          queue.push(g.id);
+        }
+      }
+    }
+    return found;
+  }
+
   /** Tasks an agency leads or coordinates, in document and row order. */
   tasksOf(agencyId: string, role: AgencyRole): TaskRecord[] {
     return [...(this.byAgency.get(agencyId)?.[role] ?? [])].sort(byDocumentOrder);
@@ -148,6 +279,10 @@ export class RecordLookup {
   static totalBudget(tasks: readonly TaskRecord[]): number {
     return tasks.reduce((sum, t) => sum + (t.budget?.total ?? 0), 0);
   }
+}
+
+function byRecordOrder(a: ResponsibilityRecord, b: ResponsibilityRecord): number {
+  return a.docId.localeCompare(b.docId) || a.lines[0] - b.lines[0];
 }
 
 /** Document id, then row numbers compared part by part ("4.10" after "4.9"). */

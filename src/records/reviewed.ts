@@ -32,7 +32,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { LineRangeSchema, TaskRecordSchema, type RecordSet } from './schema.ts';
+import { LineRangeSchema, ResponsibilityDutySchema, TaskRecordSchema, type RecordSet } from './schema.ts';
 
 /**
  * A reviewed row: the task record's fields (same names, same checks) less what the loader
@@ -80,15 +80,47 @@ export const ReviewedFileSchema = z.strictObject({
 export type ReviewedFile = z.infer<typeof ReviewedFileSchema> & { file: string };
 
 /**
+ * A reviewed responsibility record, for a duty of a "Tổ chức thực hiện" section that the
+ * extractor cannot attribute (a vague subject such as "các cơ quan, đơn vị"). An `id` equal
+ * to an extracted record's replaces it; any other id adds a record.
+ */
+export const ReviewedResponsibilitySchema = z.strictObject({
+  id: z.string().min(1),
+  docId: z.string().min(1),
+  section: z.string().min(1),
+  agencyText: z.string().min(1),
+  /** Directory ids; resolved from `agencyText` when absent. */
+  agencyIds: z.array(z.string().min(1)).optional(),
+  lines: LineRangeSchema,
+  /** namedIds are resolved from each duty's text when absent. */
+  duties: z.array(ResponsibilityDutySchema.extend({ namedIds: z.array(z.string().min(1)).optional() })).min(1),
+  note: z.string().optional(),
+});
+export type ReviewedResponsibility = z.infer<typeof ReviewedResponsibilitySchema>;
+
+/** A file of reviewed responsibilities (any documents): `responsibilities:` instead of `docId:`. */
+export const ReviewedResponsibilityFileSchema = z.strictObject({
+  note: z.string().optional(),
+  responsibilities: z.array(ReviewedResponsibilitySchema).min(1),
+});
+export type ReviewedResponsibilityFile = z.infer<typeof ReviewedResponsibilityFileSchema> & { file: string };
+
+/**
  * Loads every `*.yaml` file of `dir` (sorted by name, so the result is deterministic).
  * A missing folder is no data, not an error; a broken file is reported and skipped.
  *
  * @example const { files, problems } = loadReviewedRecords('knowledge/records');
  */
-export function loadReviewedRecords(dir: string): { files: ReviewedFile[]; problems: RecordSet['problems'] } {
+export function loadReviewedRecords(dir: string): {
+  files: ReviewedFile[];
+  /** Files with a top-level `responsibilities:` list (see {@link ReviewedResponsibilitySchema}). */
+  responsibilityFiles: ReviewedResponsibilityFile[];
+  problems: RecordSet['problems'];
+} {
   const files: ReviewedFile[] = [];
+  const responsibilityFiles: ReviewedResponsibilityFile[] = [];
   const problems: RecordSet['problems'] = [];
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { files, problems };
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { files, responsibilityFiles, problems };
   const names = readdirSync(dir)
     .filter((name) => /\.ya?ml$/i.test(name))
     .sort();
@@ -101,6 +133,15 @@ export function loadReviewedRecords(dir: string): { files: ReviewedFile[]; probl
       problems.push({ file: name, message: `YAML không đọc được / unreadable YAML: ${error instanceof Error ? error.message : String(error)}` });
       continue;
     }
+    if (typeof data === 'object' && data !== null && 'responsibilities' in data) {
+      const resp = ReviewedResponsibilityFileSchema.safeParse(data);
+      if (resp.success) responsibilityFiles.push({ ...resp.data, file: name });
+      else {
+        const issues = resp.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+        problems.push({ file: name, message: `Dữ liệu rà soát sai cấu trúc / invalid reviewed data: ${issues}` });
+      }
+      continue;
+    }
     const parsed = ReviewedFileSchema.safeParse(data);
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
@@ -109,5 +150,5 @@ export function loadReviewedRecords(dir: string): { files: ReviewedFile[]; probl
     }
     files.push({ ...parsed.data, file: name });
   }
-  return { files, problems };
+  return { files, responsibilityFiles, problems };
 }

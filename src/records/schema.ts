@@ -100,13 +100,53 @@ export const GroupRecordSchema = z.strictObject({
 });
 export type GroupRecord = z.infer<typeof GroupRecordSchema>;
 
+/** One duty of a responsibility record: a bullet, paragraph or sentence as printed. */
+export const ResponsibilityDutySchema = z.strictObject({
+  /** As printed, markup removed and line breaks joined. */
+  text: z.string().min(1),
+  lines: LineRangeSchema,
+  /**
+   * Other agencies the duty names (partners after "phối hợp với", recipients of reports,
+   * units it directs), resolved through the agency directory; the record's own agencies are
+   * left out. Why: "Công an tỉnh" is named only as Văn phòng Tỉnh ủy's partner in 004.
+   */
+  namedIds: z.array(z.string().min(1)).default([]),
+});
+export type ResponsibilityDuty = z.infer<typeof ResponsibilityDutySchema>;
+
+/**
+ * What the "Tổ chức thực hiện" section of a plan assigns to an agency (or several named
+ * together): the heading or sentence subject that names them, and the duties as printed.
+ */
+export const ResponsibilityRecordSchema = z.strictObject({
+  /** `${docId}:TCTH:${item}` ("001:TCTH:2"); a sentence split off an item "…:2.1"; the closing paragraph "…:ket". */
+  id: z.string().min(1),
+  docId: z.string().min(1),
+  /** "VI. Tổ chức thực hiện › 2. Các sở: Kế hoạch và Đầu tư, Tài chính". */
+  section: z.string().min(1),
+  /** The heading or sentence subject naming the agency or agencies, as printed. */
+  agencyText: z.string().min(1),
+  /** Directory ids of `agencyText` (a heading naming several agencies gives several ids). */
+  agencyIds: z.array(z.string().min(1)).default([]),
+  duties: z.array(ResponsibilityDutySchema).min(1),
+  lines: LineRangeSchema,
+  origin: z.enum(['extracted', 'reviewed']),
+});
+export type ResponsibilityRecord = z.infer<typeof ResponsibilityRecordSchema>;
+
 /** What `extractRecords` returns for the whole knowledge base. */
 export interface RecordSet {
   tasks: TaskRecord[];
   targets: TargetRecord[];
   /** Group rows of the appendix tables (subtotals, group leads). */
   groups: GroupRecord[];
-  /** Per appendix: rows seen in the source vs records produced, for `kb:build`'s report. */
-  coverage: Array<{ docId: string; appendix: string; kind: 'task' | 'target'; rows: number; records: number; reviewed: number }>;
+  /** Duties the "Tổ chức thực hiện" sections assign, per agency heading or sentence subject. */
+  responsibilities: ResponsibilityRecord[];
+  /**
+   * Per appendix: rows seen in the source vs records produced, for `kb:build`'s report.
+   * For kind 'responsibility' (one entry per document): paragraphs and bullets of the
+   * "Tổ chức thực hiện" section vs those that became duties.
+   */
+  coverage: Array<{ docId: string; appendix: string; kind: 'task' | 'target' | 'responsibility'; rows: number; records: number; reviewed: number }>;
   problems: Array<{ file: string; message: string }>;
 }

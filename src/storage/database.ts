@@ -142,6 +142,20 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX quiz_web_inbox_user ON quiz_web_inbox(user_id, id);
     `,
   },
+  {
+    version: 5,
+    name: "plan records: kind 'responsibility' (duties of the 'Tổ chức thực hiện' sections)",
+    // SQLite cannot alter a CHECK constraint: copy into a table with the wider one.
+    sql: `
+      CREATE TABLE kb_records_v5 (
+        kind TEXT NOT NULL CHECK (kind IN ('task', 'target', 'responsibility')), id TEXT NOT NULL, doc_id TEXT NOT NULL,
+        seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id)
+      );
+      INSERT INTO kb_records_v5 (kind, id, doc_id, seq, json) SELECT kind, id, doc_id, seq, json FROM kb_records;
+      DROP TABLE kb_records;
+      ALTER TABLE kb_records_v5 RENAME TO kb_records;
+    `,
+  },
 ];
 
 /**

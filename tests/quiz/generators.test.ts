@@ -78,7 +78,7 @@ const TASKS: TaskRecord[] = [
   task({ id: 'Y:PL:1.12', docId: 'Y', appendix: 'Phụ lục', name: 'Đầu tư, xây dựng, duy trì, vận hành Trung tâm dữ liệu chuyển đổi số tỉnh', leadText: 'Trung tâm CNTT&TT', coordinateText: 'Phòng CNTT', lines: [2, 2] }),
 ];
 
-const RECORDS: RecordSet = { tasks: TASKS, targets: TARGETS, groups: [], coverage: [], problems: [] };
+const RECORDS: RecordSet = { tasks: TASKS, targets: TARGETS, groups: [], responsibilities: [], coverage: [], problems: [] };
 const CTX = { documents: DOCS, sourceLines, records: RECORDS, agencies };
 
 function byId(drafts: readonly QuestionDraft[], id: string): QuestionDraft {

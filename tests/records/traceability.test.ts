@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { loadKnowledgeSources } from '../../src/kb/loaders/index.ts';
 import type { LoadedDocument } from '../../src/kb/types.ts';
 import { extractRecords } from '../../src/records/extract.ts';
-import { budgetNumbers, traceField, traceTarget, traceTask } from '../../src/records/extractors/trace.ts';
+import { budgetNumbers, traceField, traceResponsibility, traceTarget, traceTask } from '../../src/records/extractors/trace.ts';
 import { loadReviewedRecords } from '../../src/records/reviewed.ts';
 import type { RecordSet } from '../../src/records/schema.ts';
 import { REPO_ROOT, SOURCES_DIR } from '../kb/helpers.ts';
@@ -45,8 +45,15 @@ describe('every record traces to its lines', () => {
     expect(failures).toEqual([]);
   });
 
+  test.each(['001', '002', '003', '004'])('responsibilities of %s: agency text and every duty within their lines', (docId) => {
+    const records = set.responsibilities.filter((r) => r.docId === docId);
+    expect(records.length).toBeGreaterThan(0);
+    const failures = records.flatMap((r) => traceResponsibility(r, linesOf(docId)));
+    expect(failures).toEqual([]);
+  });
+
   test('line ranges are inside their documents and every record has some text', () => {
-    for (const r of [...set.tasks, ...set.targets, ...set.groups]) {
+    for (const r of [...set.tasks, ...set.targets, ...set.groups, ...set.responsibilities]) {
       const [from, to] = r.lines;
       expect(from, r.id).toBeLessThanOrEqual(to);
       expect(to, r.id).toBeLessThanOrEqual(linesOf(r.docId).length);
@@ -68,6 +75,9 @@ describe('every record traces to its lines', () => {
     const reviewedTargets = files.reduce((n, f) => n + f.targets.length, 0);
     expect(set.tasks.filter((t) => t.origin === 'reviewed')).toHaveLength(reviewedTasks);
     expect(set.targets.filter((t) => t.origin === 'reviewed')).toHaveLength(reviewedTargets);
+    const reviewedResponsibilities = loadReviewedRecords(RECORDS_DIR).responsibilityFiles.reduce((n, f) => n + f.responsibilities.length, 0);
+    expect(reviewedResponsibilities).toBeGreaterThan(0);
+    expect(set.responsibilities.filter((r) => r.origin === 'reviewed')).toHaveLength(reviewedResponsibilities);
   });
 });
 
@@ -85,6 +95,20 @@ describe('the tracer catches drift', () => {
     expect(traceField('Sở TTTT', lines, [1355, 1380]).ok).toBe(false);
     expect(traceField('Sở Y tế', lines, [1564, 1590]).ok).toBe(true);
     expect(traceField('Sở Y Tế', lines, [1564, 1590]).ok).toBe(false);
+  });
+
+  test('a duty moved to another agency\'s lines, or a changed deadline, is refused', () => {
+    const lines = linesOf('001');
+    const finance = set.responsibilities.find((r) => r.id === '001:TCTH:2');
+    const others = set.responsibilities.find((r) => r.id === '001:TCTH:3');
+    if (!finance || !others) throw new Error('001 responsibilities missing');
+    expect(traceResponsibility(finance, lines)).toEqual([]);
+    const moved = { ...finance, duties: [{ ...others.duties[2]!, lines: finance.duties[0]!.lines }] };
+    expect(traceResponsibility(moved, lines).map((f) => f.field)).toEqual(['duties[0]']);
+    const deadline = { ...others, duties: others.duties.map((d) => ({ ...d, text: d.text.replace('trước ngày 20', 'trước ngày 25') })) };
+    expect(traceResponsibility(deadline, lines).map((f) => f.field)).toEqual(['duties[2]']);
+    const outside = { ...finance, duties: [{ ...finance.duties[0]!, lines: [617, 619] as [number, number] }] };
+    expect(traceResponsibility(outside, lines).map((f) => f.field)).toContain('duties[0].lines');
   });
 
   test('a changed budget figure is refused; figures are traced as printed', () => {

@@ -12,7 +12,7 @@
  * folding, so "Sở TT&TT" never matches "Sở TTTT".
  */
 import { stripMarkup } from '../../kb/sectioning/text-clean.ts';
-import type { TargetRecord, TaskRecord } from '../schema.ts';
+import type { ResponsibilityRecord, TargetRecord, TaskRecord } from '../schema.ts';
 
 /** Outcome of tracing one field. */
 export interface TraceResult {
@@ -195,6 +195,23 @@ export function traceTarget(target: TargetRecord, lines: readonly string[]): Tra
     lines,
     target.lines,
   );
+}
+
+/**
+ * Every text of a responsibility record that does not occur within its lines: the agency
+ * text within the record's lines, each duty within the duty's own lines (which must lie
+ * inside the record's).
+ */
+export function traceResponsibility(record: ResponsibilityRecord, lines: readonly string[]): TraceFailure[] {
+  const out = failures(record.id, [['agencyText', record.agencyText]], lines, record.lines);
+  record.duties.forEach((duty, i) => {
+    const [from, to] = duty.lines;
+    if (from < record.lines[0] || to > record.lines[1] || from > to) {
+      out.push({ id: record.id, field: `duties[${i}].lines`, value: `${from}-${to}`, missing: `ngoài ${record.lines[0]}-${record.lines[1]} / outside the record's lines` });
+    }
+    out.push(...failures(record.id, [[`duties[${i}]`, duty.text]], lines, duty.lines));
+  });
+  return out;
 }
 
 function failures(
