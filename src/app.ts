@@ -121,7 +121,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const records = await time('records', () => {
     const stored = loadRecords(db);
     const agencies = loadAgencyDirectory(join(config.knowledgeDir, 'agencies.yaml'));
-    return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode));
+    return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode), stored.responsibilities);
   });
 
   const quizQuestions = options.quizQuestions ?? (await time('quiz bank', () => loadQuestionBankOrWarn(db, config, logger)));
