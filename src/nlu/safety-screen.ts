@@ -195,6 +195,8 @@ interface CompileContext {
   readonly caseSensitive: boolean;
   /** Set names being expanded (guards against a set that names itself). */
   readonly expanding: readonly string[];
+  /** Compiled sets, by name and case mode: a set is used by many phrases. */
+  readonly setCache: Map<string, string>;
 }
 
 function compileSeq(seq: readonly Node[], ctx: CompileContext, where: string): string {
@@ -226,9 +228,15 @@ function compileSeq(seq: readonly Node[], ctx: CompileContext, where: string): s
           ctx.problems.push(`${where}: set "@${node.name}" refers to itself`);
           break;
         }
-        const inner: CompileContext = { ...ctx, expanding: [...ctx.expanding, node.name] };
-        const alts = items.map((item) => compileSeq(parsePhrase(item, ctx.problems, `set ${node.name}`), inner, `set ${node.name}`));
-        out += `(?:${alts.join('|')})`;
+        const cacheKey = `${node.name}|${ctx.caseSensitive}`;
+        let compiled = ctx.setCache.get(cacheKey);
+        if (compiled === undefined) {
+          const inner: CompileContext = { ...ctx, expanding: [...ctx.expanding, node.name] };
+          const alts = items.map((item) => compileSeq(parsePhrase(item, ctx.problems, `set ${node.name}`), inner, `set ${node.name}`));
+          compiled = `(?:${alts.join('|')})`;
+          ctx.setCache.set(cacheKey, compiled);
+        }
+        out += compiled;
         break;
       }
     }
@@ -257,7 +265,7 @@ function compilePhrases(phrases: readonly string[], ctx: CompileContext, where: 
 // ---------------------------------------------------------------------------------------
 
 /** Runs that could be base64 (standard or URL-safe); short runs are words, not payloads. */
-const BASE64_RUN = /[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9_-]{16,}={0,2}/g;
+const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
 /** Hex bytes: contiguous ("69676e6f7265"), spaced ("69 67 6e"), or escaped ("\x69\x67"). */
 const HEX_RUN = /(?:\\x[0-9a-fA-F]{2}){6,}|(?:0x)?(?:[0-9a-fA-F]{2}){8,}|(?:[0-9a-fA-F]{2}[ ,:]){7,}[0-9a-fA-F]{2}/g;
 /** Candidates decoded per message, to keep the screen cheap on long pasted text. */
@@ -382,12 +390,13 @@ export class SafetyScreen {
     const problems: string[] = [];
     const names = new Set<string>();
     const classes: CompiledClass[] = [];
+    const setCache = new Map<string, string>();
     for (const cls of file.classes) {
       if (names.has(cls.name)) problems.push(`class "${cls.name}" is defined twice`);
       names.add(cls.name);
       const rules: CompiledRule[] = [];
       cls.rules.forEach((rule, i) => {
-        const ctx: CompileContext = { sets: file.sets, problems, caseSensitive: rule.caseSensitive, expanding: [] };
+        const ctx: CompileContext = { sets: file.sets, problems, caseSensitive: rule.caseSensitive, expanding: [], setCache };
         const where = `class ${cls.name}, rule ${i + 1}`;
         const match = compilePhrases(rule.match, ctx, `${where} match`);
         const unless = compilePhrases(rule.unless, { ...ctx, caseSensitive: false }, `${where} unless`);
