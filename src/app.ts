@@ -33,6 +33,8 @@ import { RecordLookup } from './records/record-lookup.ts';
 import { FrameReader, loadFrameVocabulary } from './nlu/question-frame.ts';
 import { loadChanges } from './changes/index.ts';
 import { todayStep } from './handlers/today.ts';
+import { screenStep } from './handlers/screen.ts';
+import { loadSafetyScreen } from './nlu/safety-screen.ts';
 import { taskFollowUp } from './handlers/records-handlers.ts';
 
 export interface Assistant {
@@ -131,6 +133,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const pruned = conversations.prune(config.retentionDays);
   if (pruned > 0) logger.info(`Đã xóa ${pruned} tin nhắn cũ hơn ${config.retentionDays} ngày (retention)`);
 
+  const safety = await time('safety screen', () => loadSafetyScreen(join(config.knowledgeDir, 'safety-screen.yaml')));
   const changes = await time('changes', () => loadChanges(config.knowledgeDir, records.agencies));
   const frames = new FrameReader(loadFrameVocabulary(join(config.knowledgeDir, 'question-frame.yaml')), {
     documentsNamedIn: (text) => kb.documentsNamedIn(text),
@@ -140,7 +143,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const services: DialogueServices = {
     frames,
     changes,
-    screens: [todayStep],
+    screens: [screenStep(safety), todayStep],
     kb,
     records,
     thesaurus,
