@@ -123,7 +123,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const records = await time('records', () => {
     const stored = loadRecords(db);
     const agencies = loadAgencyDirectory(join(config.knowledgeDir, 'agencies.yaml'));
-    return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode), stored.responsibilities);
+    return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode), stored.responsibilities, stored.groups);
   });
 
   const quizQuestions = options.quizQuestions ?? (await time('quiz bank', () => loadQuestionBankOrWarn(db, config, logger)));

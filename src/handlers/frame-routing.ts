@@ -9,6 +9,7 @@ import type { SourceRef } from '../core/messages.ts';
 import type { DocumentMeta } from '../kb/types.ts';
 import { asks, type Attribute } from '../nlu/question-frame.ts';
 import { responsibilityAnswer } from './responsibilities.ts';
+import { computedAnswer } from './counts.ts';
 
 /** Attributes of one task (a table row), not of an agency's list. */
 export const TASK_ATTRIBUTES: readonly Attribute[] = ['coordinate', 'period', 'budget', 'unitPrice', 'status', 'legalBasis', 'product'];
@@ -63,7 +64,7 @@ export function yearNotCovered(ctx: TurnContext): TurnReply | undefined {
  */
 export function frameFirst(handler: Handler, task?: { handler: Handler; when: readonly Attribute[] }): Handler {
   return (ctx) => {
-    const early = documentFacts(ctx) ?? yearNotCovered(ctx) ?? (asks(ctx.frame, 'responsibility') && !asks(ctx.frame, 'lead') ? responsibilityAnswer(ctx) : undefined);
+    const early = documentFacts(ctx) ?? yearNotCovered(ctx) ?? computedAnswer(ctx) ?? (asks(ctx.frame, 'responsibility') && !asks(ctx.frame, 'lead') ? responsibilityAnswer(ctx) : undefined);
     if (early) return early;
     if (task && asks(ctx.frame, ...task.when)) return task.handler(ctx);
     return handler(ctx);

@@ -133,7 +133,7 @@ export async function buildKnowledgeIndex(opts: {
   const fingerprint = knowledgeFingerprint(knowledgeDir, embedder?.modelFingerprint ?? 'no-embeddings');
   db.transaction(() => {
     writeIndex(db, perDoc, allChunks, vectors, problems, fingerprint);
-    saveRecords(db, records.tasks, records.targets, summary.lines, records.responsibilities);
+    saveRecords(db, records.tasks, records.targets, summary.lines, records.responsibilities, records.groups);
   })();
   const t4 = performance.now();
 

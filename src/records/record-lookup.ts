@@ -7,7 +7,7 @@
 import { foldDiacritics } from '../nlu/vietnamese.ts';
 import { LexicalIndex, type Analyzer } from '../retrieval/lexical-index.ts';
 import type { AgencyDirectory } from './agencies.ts';
-import type { ResponsibilityDuty, ResponsibilityRecord, TargetRecord, TaskRecord } from './schema.ts';
+import type { GroupRecord, ResponsibilityDuty, ResponsibilityRecord, TargetRecord, TaskRecord } from './schema.ts';
 
 export type AgencyRole = 'lead' | 'coordinate';
 
@@ -92,6 +92,8 @@ export class RecordLookup {
     readonly agencies: AgencyDirectory,
     analyzer: Analyzer,
     readonly responsibilities: readonly ResponsibilityRecord[] = [],
+    /** Appendix group rows ("1 Hệ thống phòng họp trực tuyến") with the subtotals the document prints. */
+    readonly groups: readonly GroupRecord[] = [],
   ) {
     this.dutyEntries = responsibilities.flatMap((record) => record.duties.map((_, dutyIndex) => ({ record, dutyIndex })));
     this.dutyIndex = LexicalIndex.build(

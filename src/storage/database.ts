@@ -156,6 +156,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE kb_records_v5 RENAME TO kb_records;
     `,
   },
+  {
+    version: 6,
+    name: "plan records: kind 'group' (appendix group rows with their subtotals)",
+    sql: `
+      CREATE TABLE kb_records_v6 (
+        kind TEXT NOT NULL CHECK (kind IN ('task', 'target', 'responsibility', 'group')), id TEXT NOT NULL, doc_id TEXT NOT NULL,
+        seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id)
+      );
+      INSERT INTO kb_records_v6 (kind, id, doc_id, seq, json) SELECT kind, id, doc_id, seq, json FROM kb_records;
+      DROP TABLE kb_records;
+      ALTER TABLE kb_records_v6 RENAME TO kb_records;
+      -- Stored records from before this version lack the groups: force the next start to rebuild the index.
+      DELETE FROM kb_meta WHERE key = 'fingerprint';
+    `,
+  },
 ];
 
 /**
