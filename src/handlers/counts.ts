@@ -129,7 +129,9 @@ function targetCount(ctx: TurnContext, lookup: RecordLookup): TurnReply | undefi
   const { name, date } = docLabel(ctx, targets[0]!.docId);
   const ref = rowsRef(ctx, targets[0]!.docId, inAppendix ? 'Phụ lục I' : 'Mục tiêu cụ thể', targets);
   const parts = [...byGroup.entries()].map(([g, list]) => `${g} (${list.length})`);
-  const text = `Dạ, theo ${name} (${date})${inAppendix ? ', Phụ lục I' : ''}: ${targets.length} chỉ tiêu, gồm ${byGroup.size} nhóm: ${parts.join('; ')}.\n\n${citation(ref)}`;
+  // A handful of targets is listed too, so "có bao nhiêu chỉ tiêu về X?" also says which.
+  const listed = targets.length <= 8 ? `\n${targets.map((t, i) => `${i + 1}. ${truncateAtWord(t.text, 140)}`).join('\n')}` : '';
+  const text = `Dạ, theo ${name} (${date})${inAppendix ? ', Phụ lục I' : ''}: ${targets.length} chỉ tiêu, gồm ${byGroup.size} nhóm: ${parts.join('; ')}.${listed}\n\n${citation(ref)}`;
   return { messages: [{ type: 'text', text }], intent: INTENT, sources: [ref], confidence: 0.85 };
 }
 
@@ -142,22 +144,23 @@ function listCount(ctx: TurnContext): TurnReply | undefined {
   const noun = ctx.frame?.counted?.split(' ')[0];
   if (!noun) return undefined;
   const { kb } = ctx.services;
-  for (const hit of ctx.hits.slice(0, 5)) {
+  const docIds = ctx.frame?.docIds ?? [];
+  const has = (text: string) => ` ${foldWords(text)} `.includes(` ${noun} `);
+  for (const hit of ctx.hits.slice(0, 5).filter((h) => docIds.length === 0 || docIds.includes(h.chunk.docId))) {
     const heading = hit.chunk.sectionPath.at(-1) ?? '';
-    const aboutNoun = foldWords(`${heading} ${hit.chunk.text}`).includes(noun);
-    if (!aboutNoun) continue;
     let items: string[] = [];
     let lines: [number, number] = [hit.chunk.lineStart, hit.chunk.lineEnd];
     const inline = hit.chunk.text.split(INLINE_ITEM);
-    if (inline.length >= 3) {
+    // What is counted must be what the list is of: named before the enumeration, or in the list's heading.
+    if (inline.length >= 3 && has(inline[0]!)) {
       items = inline.slice(1).map((s) => s.replace(/[;.,\s]+$/u, '').trim()).filter(Boolean);
-    } else if (hit.chunk.kind === 'bullet') {
+    } else if (hit.chunk.kind === 'bullet' && has(heading)) {
       const siblings = kb.neighbours(hit.chunk).filter((c) => c.kind === 'bullet');
       if (siblings.length < 2) continue;
       items = siblings.map((c) => splitSentences(c.text)[0] ?? c.text);
       lines = [Math.min(...siblings.map((c) => c.lineStart)), Math.max(...siblings.map((c) => c.lineEnd))];
     } else continue;
-    const per = Math.max(60, Math.floor(1000 / items.length));
+    const per = Math.max(60, Math.floor(800 / items.length));
     const ref: SourceRef = { doc: hit.doc.id, title: hit.doc.shortName, section: shortSectionPath(hit.chunk.sectionPath), date: hit.doc.date, lines: `${lines[0]}-${lines[1]}` };
     const what = ctx.frame?.countedText ?? 'mục';
     const text = `Dạ, theo ${hit.doc.shortName} (${hit.doc.date}), mục “${truncateAtWord(heading, 80)}” nêu ${items.length} ${what}:\n${items

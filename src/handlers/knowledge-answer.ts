@@ -41,6 +41,11 @@ export function knowledgeAnswer(intent: string): Handler {
   };
 }
 
+/** A figure in prose answers only when its sentence holds this share of the question's topic words. */
+const SUBJECT_MIN_SHARE = 0.5;
+
+const share = (words: readonly string[], terms: ReadonlySet<string>) => (words.length === 0 ? 1 : words.filter((w) => terms.has(w)).length / words.length);
+
 /**
  * The attributes the question asks that `text` does not give. A count or a budget asked of
  * a named agency must be given in a sentence about that agency (or about no agency), not
@@ -49,17 +54,21 @@ export function knowledgeAnswer(intent: string): Handler {
 function missingAttributes(ctx: TurnContext, text: string): Attribute[] {
   const { frame } = ctx;
   const missing = missingIn(text, frame);
-  if (!frame || frame.agencyIds.length === 0 || !ctx.services.records) return missing;
-  const agencies = ctx.services.records.agencies;
+  if (!frame) return missing;
+  const agencies = ctx.services.records?.agencies;
   const named = new Set(frame.agencyIds);
+  const topic = ctx.services.kb.keywords(ctx.text);
   for (const attribute of ['count', 'budget'] as const) {
     if (!frame.attributes.includes(attribute) || missing.includes(attribute)) continue;
-    const aboutNamed = splitSentences(text).some((sentence) => {
+    const about = splitSentences(text).some((sentence) => {
       if (!textGives(attribute, sentence, frame)) return false;
+      // A table row's amount belongs to its row; a sentence of prose must itself be about the subject asked.
+      if (!sentence.includes(':') && share(topic, ctx.services.kb.termsOf(sentence)) < SUBJECT_MIN_SHARE) return false;
+      if (named.size === 0 || !agencies) return true;
       const mentioned = agencies.findInQuestion(sentence).map((a) => a.id);
       return mentioned.length === 0 || mentioned.some((id) => named.has(id));
     });
-    if (!aboutNamed) missing.push(attribute);
+    if (!about) missing.push(attribute);
   }
   return missing;
 }

@@ -15,7 +15,7 @@ import { knowledgeAnswer } from './knowledge-answer.ts';
 import { askButtonTitle } from './menu.ts';
 import { payloadHandler } from './conversation-handlers.ts';
 import { asks, foldWords, type Attribute, type FrameReader, type QuestionFrame } from '../nlu/question-frame.ts';
-import { ATTRIBUTE_LABEL } from '../answer/attribute-evidence.ts';
+import { ATTRIBUTE_LABEL, missingIn } from '../answer/attribute-evidence.ts';
 
 /** Below this match quality a record is not the answer; the text search takes over. */
 const MIN_RECORD_CONFIDENCE = 0.55;
@@ -420,6 +420,9 @@ export function targetAnswer(intent: string): Handler {
     const keywords = ctx.services.kb.keywords(ctx.text);
     const groupCoverage = keywords.length ? keywords.filter((k) => groupNamed.has(k)).length / keywords.length : 0;
     const targets = group.length >= 2 && groupCoverage >= 0.5 ? lookup.targetsInGroup(top.target.group, [top.target.docId]) : [top.target];
+    // A target that gives none of what was asked ("bao nhiêu cán bộ" against "100% cán bộ") is not the answer: the text search says what is missing.
+    const missing = missingIn(targets.map((t) => t.text).join(' '), ctx.frame);
+    if (ctx.frame && missing.length > 0 && ctx.frame.attributes.every((a) => missing.includes(a))) return fallback(ctx);
     return targetReply(ctx, intent, targets, matchConfidence(top));
   };
 }

@@ -102,6 +102,11 @@ export class FrameReader {
     const asked = new Set<Attribute>();
     for (const { attribute, cue } of this.cues) if (words.includes(` ${cue} `)) asked.add(attribute);
     for (const { attribute, cue } of this.cancels) if (words.includes(` ${cue} `)) asked.delete(attribute);
+    // "Mỗi máy … giá bao nhiêu?" asks a price per item, not a total ("mỗi năm" is a yearly amount).
+    if ((asked.has('budget') || / gia /.test(words)) && / moi (?!nam |thang |quy |ky |lan |ngay )\p{L}+ /u.test(words)) {
+      asked.delete('budget');
+      asked.add('unitPrice');
+    }
     const count = this.countedNoun(surface);
     const counted = count && foldDiacritics(surface.slice(count.from, count.to).join(' '));
     if (counted) asked.add('count');
