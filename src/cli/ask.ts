@@ -44,6 +44,7 @@ export function contractJson(id: unknown, reply: Reply) {
     intent: reply.intent,
     sources: reply.sources.map((s) => ({ doc: s.doc, title: s.title, section: s.section, date: s.date, lines: s.lines })),
     confidence: Math.round(reply.confidence * 1000) / 1000,
+    ...(reply.frame ? { frame: reply.frame } : {}),
   };
 }
 

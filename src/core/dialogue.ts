@@ -201,7 +201,7 @@ export class Dialogue {
     const { conversations, logger } = this.services;
     const state = conversations?.loadState<ConversationState>(message.channel, message.userId, STATE_TTL_MS) ?? {};
     let reply: TurnReply;
-    const turn = { text: '' };
+    const turn: { text: string; frame?: QuestionFrame } = { text: '' };
     try {
       reply = await this.route(message, state, turn);
     } catch (error) {
@@ -221,7 +221,7 @@ export class Dialogue {
       conversations.saveState(message.channel, message.userId, nextState(state, reply, message, turn.text), now);
     }
     const { remember: _remember, ...shown } = reply;
-    return this.withChangeNotes(shown);
+    return this.withChangeNotes(turn.frame ? { ...shown, frame: turn.frame } : shown);
   }
 
   /**
@@ -250,7 +250,7 @@ export class Dialogue {
   }
 
   /** `routed.text` receives the text actually routed (after a number picked a choice). */
-  private async route(message: IncomingMessage, state: ConversationState, routed: { text: string }): Promise<TurnReply> {
+  private async route(message: IncomingMessage, state: ConversationState, routed: { text: string; frame?: QuestionFrame }): Promise<TurnReply> {
     const turn: Turn = { message, state, text: message.type === 'text' ? normalizeText(message.text) : '' };
     const steps = this.steps();
     const run = async (i: number): Promise<TurnReply> => {
@@ -259,7 +259,11 @@ export class Dialogue {
       if (!step) return this.answer(turn);
       return step(turn, () => run(i + 1), this.services);
     };
-    return run(0);
+    try {
+      return await run(0);
+    } finally {
+      routed.frame = turn.frame;
+    }
   }
 
   /**

@@ -67,6 +67,11 @@ export interface Reply {
   intent: string;
   sources: SourceRef[];
   confidence: number;
+  /**
+   * What the question asked (documents, attributes, year, agencies), for `ask --json` and the
+   * logs; channels do not render it. Structural type: src/nlu/question-frame.ts.
+   */
+  frame?: { docIds: string[]; attributes: string[]; counted?: string; years: string[]; agencyIds: string[] };
 }
 
 /** The text a person reads, including buttons as a numbered list for channels that cannot draw them. */

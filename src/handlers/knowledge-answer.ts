@@ -2,16 +2,17 @@
  * Questions about the plans (and, until the procedure catalog lands, procedures): a grounded
  * extract with its source, or an honest "not found" with suggestions and the official channel.
  */
-import { buttonsMessage, type Handler, type TurnContext } from '../core/dialogue.ts';
+import { buttonsMessage, type Handler, type TurnContext, type TurnReply } from '../core/dialogue.ts';
 import type { Button, Reply } from '../core/messages.ts';
 import { composeAnswer, splitSentences, type ComposedAnswer } from '../answer/compose-answer.ts';
 import { ATTRIBUTE_LABEL, countLabel, missingIn, textGives } from '../answer/attribute-evidence.ts';
 import type { Attribute } from '../nlu/question-frame.ts';
 import type { SearchHit } from '../retrieval/knowledge-base.ts';
 import { askButtonTitle } from './menu.ts';
+import { responsibilityAnswer } from './responsibilities.ts';
 
 export function knowledgeAnswer(intent: string): Handler {
-  return (ctx): Reply => {
+  return (ctx): TurnReply => {
     const { kb, config } = ctx.services;
     // "Who leads X?" is about one task: never answer it with a list of its neighbours.
     const compose = (hits: readonly SearchHit[]) =>
@@ -21,7 +22,8 @@ export function knowledgeAnswer(intent: string): Handler {
         termsOf: (text) => kb.termsOf(text),
       });
     let answer = compose(ctx.hits);
-    if (!answer.found) return notFound(ctx, intent, answer.confidence);
+    // Nothing in the text search: the duties of the "Tổ chức thực hiện" sections may still answer.
+    if (!answer.found) return responsibilityAnswer(ctx) ?? notFound(ctx, intent, answer.confidence);
     let missing = missingAttributes(ctx, answer.excerpts.join(' '));
     if (missing.length > 0) {
       // A passage as relevant as the best one that does give what was asked goes first.
@@ -35,10 +37,17 @@ export function knowledgeAnswer(intent: string): Handler {
     }
     if (missing.length > 0) ({ answer, missing } = withGivingSentence(ctx, answer, missing));
     const text = missing.length > 0 ? sayWhatIsNotGiven(ctx, answer, missing) : answer.text;
-    const messages: Reply['messages'] = [{ type: 'text', text }];
+    const messages: TurnReply['messages'] = [{ type: 'text', text }];
     if (intent === 'procedure_question') messages.push(onlineServiceMessage(ctx));
-    return { messages, intent, sources: answer.sources, confidence: answer.confidence };
+    return { messages, intent, sources: answer.sources, confidence: answer.confidence, remember: { task: taskShownIn(ctx, answer.used[0]) } };
   };
+}
+
+/** The task record whose table row the passage is, so "thế còn phối hợp?" can follow it. */
+function taskShownIn(ctx: TurnContext, hit: SearchHit | undefined): string | undefined {
+  if (!hit || hit.chunk.kind !== 'table_row') return undefined;
+  const { chunk } = hit;
+  return ctx.services.records?.tasks.find((t) => t.docId === chunk.docId && t.lines[0] <= chunk.lineEnd && t.lines[1] >= chunk.lineStart)?.id;
 }
 
 /** A figure in prose answers only when its sentence holds this share of the question's topic words. */

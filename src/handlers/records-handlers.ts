@@ -191,7 +191,8 @@ export function taskFollowUp(lookup: RecordLookup, frames: FrameReader): (text: 
     const frame = frames.read(text);
     if (!asks(frame, ...FOLLOW_UP_ATTRIBUTES) || frame.docIds.length > 0 || frame.agencyIds.length > 0) return undefined;
     const other = lookup.searchTasks(text, 1)[0];
-    if (other && other.task.id !== state.task && matchConfidence(other) >= MIN_RECORD_CONFIDENCE) return undefined;
+    // A message that names another task by its title is a new question; "kinh phí bao nhiêu?" names none.
+    if (other && other.task.id !== state.task && matchConfidence(other) >= MIN_RECORD_CONFIDENCE && other.nameCoverage >= 0.5) return undefined;
     return `#task:${state.task}`;
   };
 }
