@@ -17,7 +17,8 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import MiniSearch from 'minisearch';
 import { loadConfig, type AppConfig } from '../config.ts';
 import { createLogger } from '../core/logger.ts';
@@ -33,7 +34,9 @@ interface DevQuestion {
   kind: string;
   q: string;
   must?: string[][];
+  must_not?: string[][];
   oos?: boolean;
+  expect?: 'answer' | 'decline' | 'unknown';
 }
 
 interface Answered {
@@ -47,17 +50,29 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
 };
 const setFile = resolve(opt('--set', '../shared/eval/dev-questions.jsonl'));
+/** The harder set (documents named, attributes a row lacks, counts, refusals), scored per kind. */
+const harderSetFile = resolve(opt('--set2', join(dirname(setFile), 'dev-v2.jsonl')));
 const rounds = Number(opt('--rounds', '3'));
 const out = (s = '') => process.stdout.write(s + '\n');
 
-/** The dev-set rule of shared/eval/score.mjs, so bench accuracy matches the scorer. */
+/** The dev-set rule of shared/eval/score.mjs, used when the scorer cannot be loaded. */
 const fold = (s: string) => foldDiacritics(s).replace(/\s+/g, ' ').trim();
-function passes(q: DevQuestion, a: Answered): boolean {
+function localJudge(q: DevQuestion, a: Answered): string | null {
   const declined = a.intent === 'out_of_scope';
-  if (q.oos) return declined;
+  if (q.oos || q.expect === 'decline') return declined ? null : 'not declined';
   const limit = q.kind === 'agency_tasks' || q.kind === 'citizen' ? 2000 : 1200;
-  return !declined && a.answer.length <= limit && (q.must ?? []).every((g) => g.some((alt) => fold(a.answer).includes(fold(alt))));
+  return !declined && a.answer.length <= limit && (q.must ?? []).every((g) => g.some((alt) => fold(a.answer).includes(fold(alt)))) ? null : 'fails';
 }
+
+/** The scorer's own judge (shared/eval/score.mjs next to the question set), so bench accuracy is the scorer's. */
+let judge: (q: DevQuestion, a: Answered) => string | null = localJudge;
+async function loadJudge(): Promise<void> {
+  const scorer = join(dirname(setFile), 'score.mjs');
+  if (!existsSync(scorer)) return;
+  const mod = (await import(pathToFileURL(scorer).href)) as { judge?: typeof judge };
+  if (mod.judge) judge = mod.judge;
+}
+const passes = (q: DevQuestion, a: Answered) => judge(q, a) === null;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -77,7 +92,14 @@ async function timeAnswers(questions: DevQuestion[], answer: (q: string) => Prom
     }
   }
   const passed = questions.filter((q) => passes(q, results.get(q.id)!)).length;
-  return { accuracy: passed / questions.length, passed, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+  const byKind = new Map<string, { pass: number; all: number }>();
+  for (const q of questions) {
+    const k = byKind.get(q.kind) ?? { pass: 0, all: 0 };
+    k.all += 1;
+    if (passes(q, results.get(q.id)!)) k.pass += 1;
+    byKind.set(q.kind, k);
+  }
+  return { accuracy: passed / questions.length, passed, byKind, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
 }
 
 function dialogueAnswerer(assistant: Assistant) {
@@ -102,16 +124,22 @@ function miniSearchAnswerer(assistant: Assistant) {
   };
 }
 
+function readQuestions(file: string): DevQuestion[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as DevQuestion)
+    .filter((q) => !('turns' in q));
+}
+
 function configFor(dataDir: string, extra: Record<string, string> = {}): AppConfig {
   return loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra });
 }
 
 async function main(): Promise<void> {
   if (!existsSync(setFile)) throw new Error(`question set not found: ${setFile} (use --set FILE.jsonl)`);
-  const questions = readFileSync(setFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as DevQuestion);
+  await loadJudge();
+  const questions = readQuestions(setFile);
   const logger = createLogger('warn');
   const dirs: string[] = [];
   const tempDir = () => {
@@ -171,6 +199,26 @@ async function main(): Promise<void> {
     out(`in-scope questions with diacritics:    ${withMarks.passed}/${inScope.length} (${(withMarks.accuracy * 100).toFixed(1)}%)`);
     out(`same questions, diacritics removed:    ${folded.passed}/${inScope.length} (${(folded.accuracy * 100).toFixed(1)}%)`);
     out(`gap: ${((withMarks.accuracy - folded.accuracy) * 100).toFixed(1)} points`);
+    if (existsSync(harderSetFile)) {
+      const harder = readQuestions(harderSetFile);
+      const systems = [
+        { name: 'hybrid', result: await timeAnswers(harder, dialogueAnswerer(hybrid)) },
+        { name: 'lexical', result: await timeAnswers(harder, dialogueAnswerer(lexical)) },
+        { name: 'MiniSearch', result: await timeAnswers(harder, miniSearchAnswerer(hybrid)) },
+      ];
+      const harderFolded = await timeAnswers(harder.map((q) => ({ ...q, q: foldDiacritics(q.q) })), dialogueAnswerer(hybrid));
+      out();
+      out(`${harderSetFile} (${harder.length} questions), accuracy per kind:`);
+      out(`kind            ${systems.map((x) => x.name.padStart(11)).join('')}  hybrid, no diacritics`);
+      const kinds = [...systems[0]!.result.byKind.keys()].sort();
+      const cell = (r: { byKind: Map<string, { pass: number; all: number }> }, k: string) => {
+        const v = r.byKind.get(k) ?? { pass: 0, all: 0 };
+        return `${v.pass}/${v.all}`.padStart(11);
+      };
+      for (const k of kinds) out(`${k.padEnd(16)}${systems.map((x) => cell(x.result, k)).join('')}  ${cell(harderFolded, k)}`);
+      out(`${'all'.padEnd(16)}${systems.map((x) => `${(x.result.accuracy * 100).toFixed(1)}%`.padStart(11)).join('')}  ${`${(harderFolded.accuracy * 100).toFixed(1)}%`.padStart(11)}`);
+      out(`answer latency on this set: hybrid p50 ${systems[0]!.result.p50.toFixed(2)} ms, p95 ${systems[0]!.result.p95.toFixed(2)} ms; lexical p95 ${systems[1]!.result.p95.toFixed(2)} ms`);
+    }
     const quizQuestions = hybrid.quiz.questions();
     hybrid.close();
     lexical.close();

@@ -13,13 +13,15 @@ import { foldDiacritics } from '../../src/nlu/vietnamese.ts';
 import type { Assistant } from '../../src/app.ts';
 import { testAssistant } from '../helpers/test-assistant.ts';
 
-const KNOWN_INTENTS = [...INTENT_NAMES, 'menu', 'media', 'too_long', 'error'] as string[];
+const KNOWN_INTENTS = [...INTENT_NAMES, 'menu', 'media', 'too_long', 'error', 'today_question'] as string[];
 const intentName = z.string().refine((n) => KNOWN_INTENTS.includes(n), { message: 'unknown intent' });
 const StepSchema = z.strictObject({
   user: z.string(),
   intent: intentName.optional(),
   not_intent: intentName.optional(),
   contains: z.array(z.string()).default([]),
+  /** Strings that must not appear (a neighbour's figure, the previous procedure's papers). */
+  not_contains: z.array(z.string()).default([]),
   source_doc: z.string().optional(),
   buttons: z.array(z.string()).default([]),
   max_chars: z.number().optional(),
@@ -59,6 +61,7 @@ describe('conversation stories', () => {
       if (step.intent) expect(reply.intent, where).toBe(step.intent);
       if (step.not_intent) expect(reply.intent, where).not.toBe(step.not_intent);
       for (const c of step.contains) expect(fold(text), where).toContain(fold(c));
+      for (const c of step.not_contains) expect(fold(text), where).not.toContain(fold(c));
       if (step.source_doc) expect(reply.sources.map((s) => s.doc), where).toContain(step.source_doc);
       const payloads = reply.messages.flatMap((m) => (m.type === 'buttons' ? m.buttons : [])).map((b) => (b.kind === 'postback' ? b.payload : ''));
       for (const b of step.buttons) expect(payloads, where).toContain(b);
