@@ -155,7 +155,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     handoffs,
     logger,
     procedures,
-    followUps: [(text, state) => procedures.followUpPayload(text, state.procedure), taskFollowUp(records, frames)],
+    followUps: [(text, state) => procedures.followUpPayload(text, state.procedure), taskFollowUp(frames)],
     activities: { quiz: new QuizChat(quiz) },
   };
   const dialogue = new Dialogue(services, createHandlers());

@@ -185,14 +185,13 @@ const FOLLOW_UP_MAX_WORDS = 10;
  * "Thế còn đơn vị phối hợp?" after a task's answer: the same task again, shaped by what the
  * short message asks — unless the message names another task (then it is a new question).
  */
-export function taskFollowUp(lookup: RecordLookup, frames: FrameReader): (text: string, state: ConversationState) => string | undefined {
+export function taskFollowUp(frames: FrameReader): (text: string, state: ConversationState) => string | undefined {
   return (text, state) => {
     if (!state.task || text.split(/\s+/).length > FOLLOW_UP_MAX_WORDS) return undefined;
     const frame = frames.read(text);
     if (!asks(frame, ...FOLLOW_UP_ATTRIBUTES) || frame.docIds.length > 0 || frame.agencyIds.length > 0) return undefined;
-    const other = lookup.searchTasks(text, 1)[0];
-    // A message that names another task by its title is a new question; "kinh phí bao nhiêu?" names none.
-    if (other && other.task.id !== state.task && matchConfidence(other) >= MIN_RECORD_CONFIDENCE && other.nameCoverage >= 0.5) return undefined;
+    // A message that names a topic of its own ("ai chủ trì CSDL chăn nuôi?") is a new question.
+    if (frames.topicWords(text).length > 0) return undefined;
     return `#task:${state.task}`;
   };
 }

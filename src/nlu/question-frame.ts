@@ -39,7 +39,9 @@ const FrameVocabularySchema = z.strictObject({
     askers: z.array(z.string().min(1)),
     notCounts: z.array(z.string()),
     skip: z.array(z.string()).default([]),
+    notAfter: z.array(z.string()).default([]),
   }),
+  fillers: z.array(z.string()).default([]),
   cancels: z.partialRecord(z.enum(ATTRIBUTES), z.array(z.string().min(1))).default({}),
   years: z.strictObject({ before: z.array(z.string()) }).optional(),
 });
@@ -73,6 +75,8 @@ export class FrameReader {
   private readonly askers: Array<{ folded: string; accented: string }>;
   private readonly notCounts: Set<string>;
   private readonly skip: Set<string>;
+  private readonly notAfter: Set<string>;
+  private readonly fillers: Set<string>;
 
   constructor(
     vocabulary: FrameVocabulary,
@@ -90,6 +94,8 @@ export class FrameReader {
       .sort((a, b) => b.folded.length - a.folded.length);
     this.notCounts = new Set(vocabulary.count.notCounts.map(foldWords));
     this.skip = new Set(vocabulary.count.skip.map(foldWords));
+    this.notAfter = new Set(vocabulary.count.notAfter.map(foldWords));
+    this.fillers = new Set(vocabulary.fillers.flatMap((f) => foldWords(f).split(' ')));
   }
 
   /**
@@ -125,6 +131,17 @@ export class FrameReader {
   }
 
   /**
+   * The words of a message that name a topic: neither attribute cues nor fillers. A message
+   * with none ("thế còn đơn vị phối hợp?") can only be about the last thing discussed.
+   * @example reader.topicWords('kinh phí bao nhiêu?') // []
+   */
+  topicWords(text: string): string[] {
+    let words = ` ${foldWords(text)} `;
+    for (const { cue } of [...this.cues].sort((a, b) => b.cue.length - a.cue.length)) words = words.split(` ${cue} `).join(' ');
+    return words.split(' ').filter((w) => w && !this.fillers.has(w) && !/^\d+$/.test(w));
+  }
+
+  /**
    * Where the counted noun sits among the words: "bao nhiêu nhiệm vụ" → the two words after
    * the asker; undefined for money, shares, time or a bare value ("là bao nhiêu").
    */
@@ -139,7 +156,7 @@ export class FrameReader {
         return typed === a.folded || typed === a.accented;
       });
       // "số mấy" asks which number (a legal act, a form), not how many.
-      if (!asker || words[i - 1] === 'so') continue;
+      if (!asker || words[i - 1] === 'so' || this.notAfter.has(words[i - 1] ?? '')) continue;
       let from = i + asker.folded.split(' ').length;
       while (from < words.length && this.skip.has(words[from]!)) from++;
       const first = words[from] ?? '';
