@@ -107,7 +107,11 @@ export interface Activity {
 export type StateUpdate = Partial<Pick<ConversationState, 'procedure' | 'task'>>;
 
 /** A handler's reply, optionally with what to remember for the next turns. */
-export type TurnReply = Reply & { remember?: StateUpdate };
+export type TurnReply = Reply & {
+  remember?: StateUpdate;
+  /** Attributes the question asked that this reply could not give (for a handler choosing between answers). */
+  missing?: readonly string[];
+};
 
 export interface TurnContext {
   message: IncomingMessage;
@@ -220,7 +224,7 @@ export class Dialogue {
       conversations.append({ channel: message.channel, userId: message.userId, direction: 'out', text: replyText(reply), intent: reply.intent, createdAt: now });
       conversations.saveState(message.channel, message.userId, nextState(state, reply, message, turn.text), now);
     }
-    const { remember: _remember, ...shown } = reply;
+    const { remember: _remember, missing: _missing, ...shown } = reply;
     return this.withChangeNotes(turn.frame ? { ...shown, frame: turn.frame } : shown);
   }
 

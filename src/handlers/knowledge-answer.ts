@@ -12,7 +12,7 @@ import { askButtonTitle } from './menu.ts';
 import { responsibilityAnswer } from './responsibilities.ts';
 
 export function knowledgeAnswer(intent: string): Handler {
-  return (ctx): TurnReply => {
+  return async (ctx): Promise<TurnReply> => {
     const { kb, config } = ctx.services;
     // "Who leads X?" is about one task: never answer it with a list of its neighbours.
     const compose = (hits: readonly SearchHit[]) =>
@@ -22,8 +22,15 @@ export function knowledgeAnswer(intent: string): Handler {
         termsOf: (text) => kb.termsOf(text),
       });
     let answer = compose(ctx.hits);
+    // The intent's preference (table rows for "who leads") may have pushed the passage that answers down: rank once more without it.
+    let hits = ctx.hits;
+    if (!answer.found) {
+      hits = await ctx.services.kb.search(ctx.text, { limit: 8 });
+      answer = compose(hits);
+    }
     // Nothing in the text search: the duties of the "Tổ chức thực hiện" sections may still answer.
     if (!answer.found) return responsibilityAnswer(ctx) ?? notFound(ctx, intent, answer.confidence);
+    ctx = { ...ctx, hits };
     let missing = missingAttributes(ctx, answer.excerpts.join(' '));
     if (missing.length > 0) {
       // A passage as relevant as the best one that does give what was asked goes first.
@@ -39,7 +46,7 @@ export function knowledgeAnswer(intent: string): Handler {
     const text = missing.length > 0 ? sayWhatIsNotGiven(ctx, answer, missing) : answer.text;
     const messages: TurnReply['messages'] = [{ type: 'text', text }];
     if (intent === 'procedure_question') messages.push(onlineServiceMessage(ctx));
-    return { messages, intent, sources: answer.sources, confidence: answer.confidence, remember: { task: taskShownIn(ctx, answer.used[0]) } };
+    return { messages, intent, sources: answer.sources, confidence: answer.confidence, remember: { task: taskShownIn(ctx, answer.used[0]) }, missing };
   };
 }
 

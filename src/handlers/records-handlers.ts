@@ -143,7 +143,7 @@ function topicOf(ctx: TurnContext): { topic: string; docIds: string[] } {
  */
 export function leadAnswer(intent: string): Handler {
   const fallback = knowledgeAnswer(intent);
-  return (ctx): Reply | Promise<Reply> => {
+  return async (ctx): Promise<TurnReply> => {
     const lookup = recordsOf(ctx);
     if (!lookup) return fallback(ctx);
     const { topic, docIds } = topicOf(ctx);
@@ -165,6 +165,12 @@ export function leadAnswer(intent: string): Handler {
     if (rivals.length > 0) return clarify(ctx, intent, [top, ...rivals.slice(0, 2)]);
 
     const shown = [top, ...others.filter(({ same }) => same).map(({ m }) => m).slice(0, 1)];
+    // The row lacks what was asked ("nhu cầu vốn"), but a passage of the text gives it: the passage answers.
+    const lacking = (ctx.frame?.attributes ?? []).filter((a) => TASK_FIELD_GIVEN[a] && !TASK_FIELD_GIVEN[a]!(top.task, lookup.leadOf(top.task).text));
+    if (lacking.length > 0) {
+      const text = await fallback(ctx);
+      if (text.sources.length > 0 && (text.missing ?? []).length === 0) return text;
+    }
     return taskReply(ctx, intent, shown.map((m) => m.task), matchConfidence(top));
   };
 }
