@@ -116,8 +116,15 @@ describe('the real knowledge/thesaurus.yaml', () => {
   const th = loadThesaurus(THESAURUS_PATH);
   const entries = th.entries();
   const variants = entries.flatMap((e) => e.variants.map((v) => ({ ...e, variant: v })));
-  const mainVariants = variants.filter((v) => v.section !== 'chat');
-  const chatVariants = variants.filter((v) => v.section === 'chat');
+  const mainVariants = variants.filter((v) => v.section === 'abbreviations' || v.section === 'synonyms');
+  /** A chat variant in the first context it needs ("ai _" → "ai ki"), or alone. */
+  const chatVariants = variants
+    .filter((v) => v.section === 'chat')
+    .map((v) => {
+      const context = v.onlyIn[0] ?? '_';
+      return { ...v, variant: context.replace('_', v.variant), canonical: context.replace('_', v.canonical) };
+    });
+  const fillerVariants = variants.filter((v) => v.section === 'fillers');
 
   test('covers the abbreviations of the seeds README and the agency short forms', () => {
     // Arrange
@@ -165,7 +172,7 @@ describe('the real knowledge/thesaurus.yaml', () => {
   });
 
   test.each([
-    ['cho mình hỏi làm giấy khai sinh online có dc ko', 'cho mình hỏi đăng ký khai sinh trực tuyến có được không'],
+    ['cho mình hỏi làm giấy khai sinh online có dc ko', 'đăng ký khai sinh trực tuyến có được không'],
     ['sdt cua UBND xa', 'số điện thoại cua ủy ban nhân dân xa'],
     ['phí bn vs thời gian ntn', 'phí bao nhiêu với thời gian như thế nào'],
     ['ai chủ trì', 'ai chủ trì'],
@@ -187,13 +194,19 @@ describe('the real knowledge/thesaurus.yaml', () => {
     expect(analyze(variant, th, 'document')).not.toEqual(toks(canonical));
   });
 
+  test.each(fillerVariants)('filler "$variant" is dropped from queries only', ({ variant, atEnd }) => {
+    expect(analyze(`sở nào chủ trì ${variant}`, th, 'query')).toEqual(toks('sở nào chủ trì'));
+    if (!atEnd) expect(analyze(`${variant} sở nào chủ trì`, th, 'query')).toEqual(toks('sở nào chủ trì'));
+    expect(analyze(variant, th, 'document')).toEqual(toks(variant));
+  });
+
   // Property: typing without accents gives the same canonical tokens. Case-sensitive
   // entries ("AI") are excluded by design: folding lower-cases them.
-  // Chat spellings are checked in query mode only (documents leave them alone).
-  test.each(variants.filter((v) => !v.caseSensitive))(
+  // Chat spellings and fillers are checked in query mode only (documents leave them alone).
+  test.each([...variants.filter((v) => v.section !== 'chat'), ...chatVariants].filter((v) => !v.caseSensitive))(
     'folded "$variant" analyzes like "$variant"',
     ({ variant, section }) => {
-      const modes = section === 'chat' ? (['query'] as const) : (['query', 'document'] as const);
+      const modes = section === 'chat' || section === 'fillers' ? (['query'] as const) : (['query', 'document'] as const);
       for (const mode of modes) {
         expect(analyze(foldDiacritics(variant), th, mode)).toEqual(analyze(variant, th, mode));
       }
