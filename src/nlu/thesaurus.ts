@@ -41,7 +41,35 @@ export const ThesaurusEntrySchema = z
      * "qua mạng" → "trực tuyến", but not in "thông qua mạng".
      */
     notPrecededBy: z.array(z.string().trim().min(1)).optional(),
+    /**
+     * Contexts the rewrite needs: with this field the variant is rewritten only inside one
+     * of them. `_` stands for the variant: "ai _" (right after "ai"), "_ ban hành" (right
+     * before "ban hành"), "người _ kết". For a variant that is safe in a few contexts only:
+     * chat "ki" is "ký" in "ai ki", but "kì"/"kỳ" in "định ki", "ki họp".
+     */
+    onlyIn: z.array(z.string().trim().min(1)).optional(),
     /** Free text for reviewers; ignored by the code. */
+    note: z.string().optional(),
+  })
+  .strict();
+
+/**
+ * A filler: words that carry no content in a question ("vậy", "ạ", "ad", "nhé"), dropped
+ * from queries before anything else (so they neither count against coverage nor pair with
+ * a topic word in a bigram). Queries only.
+ */
+export const FillerEntrySchema = z
+  .object({
+    variants: z.array(z.string().trim().min(1)).min(1),
+    /**
+     * Dropped only at the end of a clause (before , . ? ! ; : or the end of the text), or
+     * when only other fillers follow up to there: "bao giờ tắt vậy ad?" drops "vậy", while
+     * "cho vay vốn" keeps "vay".
+     */
+    atEnd: z.boolean().optional(),
+    caseSensitive: z.boolean().optional(),
+    notFollowedBy: z.array(z.string().trim().min(1)).optional(),
+    notPrecededBy: z.array(z.string().trim().min(1)).optional(),
     note: z.string().optional(),
   })
   .strict();
@@ -55,12 +83,15 @@ export const ThesaurusFileSchema = z
     synonyms: z.array(ThesaurusEntrySchema).default([]),
     /** Chat spellings ("ko", "dc"); applied to queries only. */
     chat: z.array(ThesaurusEntrySchema).default([]),
+    /** Words without content in a question ("vậy", "ạ", "ad"); dropped from queries only. */
+    fillers: z.array(FillerEntrySchema).default([]),
   })
   .strict();
 
 export type ThesaurusEntry = z.infer<typeof ThesaurusEntrySchema>;
+export type FillerEntry = z.infer<typeof FillerEntrySchema>;
 export type ThesaurusFile = z.input<typeof ThesaurusFileSchema>;
-export type ThesaurusSection = 'abbreviations' | 'synonyms' | 'chat';
+export type ThesaurusSection = 'abbreviations' | 'synonyms' | 'chat' | 'fillers';
 
 /** A thesaurus file that cannot be used; the message names the file and the entry. */
 export class ThesaurusError extends Error {
@@ -77,6 +108,16 @@ interface Form {
   readonly caseSensitive: boolean;
   readonly notFollowedBy: readonly (readonly MatchToken[])[];
   readonly notPrecededBy: readonly (readonly MatchToken[])[];
+  /** Contexts of which one must surround the form (empty: no such requirement). */
+  readonly onlyIn: readonly Context[];
+  /** Fillers only: dropped at the end of a clause only. */
+  readonly atEnd: boolean;
+}
+
+/** One `onlyIn` context: the tokens right before and right after the variant. */
+interface Context {
+  readonly before: readonly MatchToken[];
+  readonly after: readonly MatchToken[];
 }
 
 /** What a trie path ending here rewrites to, and the written forms that lead here. */
@@ -122,7 +163,12 @@ function sequenceAt(
 function formMatches(form: Form, tokens: readonly MatchToken[], start: number, end: number): boolean {
   if (!sequenceAt(tokens, start, form.tokens, form.caseSensitive)) return false;
   if (form.notFollowedBy.some((seq) => sequenceAt(tokens, end, seq, false))) return false;
-  return !form.notPrecededBy.some((seq) => start >= seq.length && sequenceAt(tokens, start - seq.length, seq, false));
+  if (form.notPrecededBy.some((seq) => precededBy(tokens, start, seq))) return false;
+  return form.onlyIn.length === 0 || form.onlyIn.some((c) => precededBy(tokens, start, c.before) && sequenceAt(tokens, end, c.after, false));
+}
+
+function precededBy(tokens: readonly MatchToken[], start: number, seq: readonly MatchToken[]): boolean {
+  return start >= seq.length && sequenceAt(tokens, start - seq.length, seq, false);
 }
 
 /** Summary of one entry, for listings, validation reports and tests. */
@@ -131,6 +177,10 @@ export interface ThesaurusEntryInfo {
   readonly canonical: string;
   readonly variants: readonly string[];
   readonly caseSensitive: boolean;
+  /** The `onlyIn` contexts as written ("ai _"); empty when the variant needs none. */
+  readonly onlyIn: readonly string[];
+  /** Fillers only: dropped at the end of a clause only. */
+  readonly atEnd: boolean;
 }
 
 /**
@@ -142,6 +192,7 @@ export interface ThesaurusEntryInfo {
  * "dang ky khai sinh" comes out accented as "đăng ký khai sinh".
  */
 export class Thesaurus {
+  private readonly fillerTrie = newNode();
   private readonly chatTrie = newNode();
   private readonly mainTrie = newNode();
   /** Folded variant → the entry that claimed it first, to reject conflicting claims. */
@@ -155,60 +206,96 @@ export class Thesaurus {
   constructor(data: ThesaurusFile, readonly source = '<inline>') {
     const parsed = ThesaurusFileSchema.safeParse(data);
     if (!parsed.success) throw schemaError(source, data, parsed.error);
-    const sections: ThesaurusSection[] = ['abbreviations', 'synonyms', 'chat'];
+    const sections = ['abbreviations', 'synonyms', 'chat'] as const;
     for (const section of sections) {
       parsed.data[section].forEach((entry, index) => this.add(section, index, entry));
     }
+    parsed.data.fillers.forEach((entry, index) => this.add('fillers', index, { ...entry, canonical: '' }));
   }
 
-  /** All entries as written in the file, in file order. */
+  /** All entries as written in the file, in file order (fillers have an empty canonical form). */
   entries(): readonly ThesaurusEntryInfo[] {
     return this.info;
   }
 
   /**
-   * Rewrites a token stream: chat spellings first (query mode only), then abbreviations
-   * and synonyms; returns the match keys of the result. Used by {@link analyze}.
+   * Rewrites a token stream: fillers dropped and chat spellings rewritten (query mode
+   * only), then abbreviations and synonyms; returns the match keys of the result. Used by
+   * {@link analyze}.
    */
   rewrite(tokens: readonly MatchToken[], mode: 'query' | 'document'): string[] {
-    const afterChat = mode === 'query' ? this.pass(this.chatTrie, tokens) : tokens;
+    const afterChat = mode === 'query' ? this.pass(this.chatTrie, this.dropFillers(tokens)) : tokens;
     return this.pass(this.mainTrie, afterChat).map((t) => t.key);
+  }
+
+  /** The longest match at `i`: its end and the forms that match there (none: no match). */
+  private longestAt(root: TrieNode, tokens: readonly MatchToken[], i: number): { end: number; terminal: Terminal; forms: Form[] } | undefined {
+    let node: TrieNode | undefined = root;
+    let best: { end: number; terminal: Terminal; forms: Form[] } | undefined;
+    for (let j = i; j < tokens.length; j++) {
+      node = node.next.get((tokens[j] as MatchToken).folded);
+      if (node === undefined) break;
+      const terminal = node.terminal;
+      if (terminal === undefined) continue;
+      const forms = terminal.forms.filter((f) => formMatches(f, tokens, i, j + 1));
+      if (forms.length > 0) best = { end: j + 1, terminal, forms };
+    }
+    return best;
   }
 
   private pass(root: TrieNode, tokens: readonly MatchToken[]): readonly MatchToken[] {
     const out: MatchToken[] = [];
     let i = 0;
     while (i < tokens.length) {
-      let node: TrieNode | undefined = root;
-      let bestEnd = -1;
-      let best: Terminal | undefined;
-      for (let j = i; j < tokens.length; j++) {
-        node = node.next.get((tokens[j] as MatchToken).folded);
-        if (node === undefined) break;
-        const terminal = node.terminal;
-        if (terminal !== undefined && terminal.forms.some((f) => formMatches(f, tokens, i, j + 1))) {
-          bestEnd = j + 1;
-          best = terminal;
-        }
-      }
+      const best = this.longestAt(root, tokens, i);
       if (best === undefined) {
         out.push(tokens[i] as MatchToken);
         i++;
       } else {
-        out.push(...best.canonical);
-        i = bestEnd;
+        out.push(...best.terminal.canonical);
+        i = best.end;
       }
     }
     return out;
   }
 
-  private add(section: ThesaurusSection, index: number, entry: ThesaurusEntry): void {
-    const where = `${section}[${index}] "${entry.canonical}"`;
+  /**
+   * Drops fillers: those allowed anywhere, and `atEnd` ones when nothing but fillers
+   * follows them up to the end of their clause. Spans are found left to right (longest
+   * first), then kept or dropped right to left so "vậy ad?" loses both words.
+   */
+  private dropFillers(tokens: readonly MatchToken[]): readonly MatchToken[] {
+    const spans: Array<{ from: number; to: number; filler?: 'anywhere' | 'end' }> = [];
+    for (let i = 0; i < tokens.length; ) {
+      const best = this.longestAt(this.fillerTrie, tokens, i);
+      if (best === undefined) {
+        spans.push({ from: i, to: i + 1 });
+        i++;
+      } else {
+        spans.push({ from: i, to: best.end, filler: best.forms.some((f) => !f.atEnd) ? 'anywhere' : 'end' });
+        i = best.end;
+      }
+    }
+    const kept: boolean[] = new Array<boolean>(spans.length).fill(true);
+    let tailOpen = true;
+    for (let s = spans.length - 1; s >= 0; s--) {
+      const span = spans[s]!;
+      if ((tokens[span.to - 1] as MatchToken).clauseEnd === true) tailOpen = true;
+      if (span.filler === 'anywhere' || (span.filler === 'end' && tailOpen)) kept[s] = false;
+      else tailOpen = false;
+    }
+    if (kept.every(Boolean)) return tokens;
+    return spans.flatMap((span, s) => (kept[s] ? tokens.slice(span.from, span.to) : []));
+  }
+
+  private add(section: ThesaurusSection, index: number, entry: ThesaurusEntry & { atEnd?: boolean }): void {
+    const filler = section === 'fillers';
+    const where = filler ? `${section}[${index}] "${entry.variants[0] ?? ''}"` : `${section}[${index}] "${entry.canonical}"`;
     const fail = (problem: string): never => {
       throw new ThesaurusError(`${this.source}: ${where}: ${problem}`);
     };
-    const canonical = matchTokens(entry.canonical).map((t) => ({ ...t, surface: t.key }));
-    if (canonical.length === 0) fail('the canonical form has no letters or digits');
+    const canonical = filler ? [] : matchTokens(entry.canonical).map((t) => ({ ...t, surface: t.key }));
+    if (!filler && canonical.length === 0) fail('the canonical form has no letters or digits');
     const canonicalKey = canonical.map((t) => t.key).join(' ');
     const context = (field: 'notFollowedBy' | 'notPrecededBy'): MatchToken[][] =>
       (entry[field] ?? []).map((s) => {
@@ -218,7 +305,16 @@ export class Thesaurus {
       });
     const notFollowedBy = context('notFollowedBy');
     const notPrecededBy = context('notPrecededBy');
-    const trie = section === 'chat' ? this.chatTrie : this.mainTrie;
+    const onlyIn: Context[] = (entry.onlyIn ?? []).map((pattern) => {
+      const parts = pattern.split('_');
+      if (parts.length !== 2) fail(`onlyIn "${pattern}" needs exactly one "_" standing for the variant`);
+      const before = matchTokens(parts[0] ?? '');
+      const after = matchTokens(parts[1] ?? '');
+      if (before.length + after.length === 0) fail(`onlyIn "${pattern}" has no words around "_"`);
+      return { before, after };
+    });
+    const atEnd = entry.atEnd ?? false;
+    const trie = filler ? this.fillerTrie : section === 'chat' ? this.chatTrie : this.mainTrie;
     const caseSensitive = entry.caseSensitive ?? false;
 
     const addForm = (text: string, form: Form): void => {
@@ -246,12 +342,12 @@ export class Thesaurus {
     // A multi-token canonical form matches itself, so unaccented text gets its accents
     // back; a single syllable is too ambiguous for that ("lam" = làm? lâm? lạm?).
     if (canonical.length > 1) {
-      addForm(entry.canonical, { tokens: matchTokens(entry.canonical), caseSensitive: false, notFollowedBy: [], notPrecededBy: [] });
+      addForm(entry.canonical, { tokens: matchTokens(entry.canonical), caseSensitive: false, notFollowedBy: [], notPrecededBy: [], onlyIn: [], atEnd: false });
     }
     for (const v of entry.variants) {
-      addForm(v, { tokens: matchTokens(v), caseSensitive, notFollowedBy, notPrecededBy });
+      addForm(v, { tokens: matchTokens(v), caseSensitive, notFollowedBy, notPrecededBy, onlyIn, atEnd });
     }
-    this.info.push({ section, canonical: entry.canonical, variants: entry.variants, caseSensitive });
+    this.info.push({ section, canonical: entry.canonical, variants: entry.variants, caseSensitive, onlyIn: entry.onlyIn ?? [], atEnd });
   }
 }
 

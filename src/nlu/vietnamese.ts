@@ -277,6 +277,12 @@ export interface MatchToken {
   readonly folded: string;
   /** Typed with diacritics: then it must match a variant exactly, not just when folded. */
   readonly accented: boolean;
+  /**
+   * The last token of a clause: punctuation that ends one (, . ; : ? ! …, a line break)
+   * or the end of the text follows. Set by {@link matchTokens}; fillers such as "vậy" are
+   * dropped only there.
+   */
+  readonly clauseEnd?: boolean;
 }
 
 /**
@@ -300,8 +306,19 @@ export function toMatchToken(surface: string): MatchToken {
  * folded form; computing them once per token keeps analysis fast.
  */
 export function matchTokens(text: string): MatchToken[] {
-  return surfaceTokens(text).map(toMatchToken);
+  const normal = normalizeText(text);
+  const found = [...normal.matchAll(TOKEN)];
+  return found.map((m, i) => {
+    const end = m.index + m[0].length;
+    const next = found[i + 1];
+    const between = normal.slice(end, next === undefined ? normal.length : next.index);
+    const token = toMatchToken(m[0]);
+    return next === undefined || CLAUSE_END.test(between) ? { ...token, clauseEnd: true } : token;
+  });
 }
+
+/** Punctuation between two tokens that ends a clause (normalizeText turned line breaks into spaces). */
+const CLAUSE_END = /[,.;:?!…]/;
 
 /**
  * The token stream the search index and the classifier use:

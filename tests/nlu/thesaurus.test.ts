@@ -116,8 +116,15 @@ describe('the real knowledge/thesaurus.yaml', () => {
   const th = loadThesaurus(THESAURUS_PATH);
   const entries = th.entries();
   const variants = entries.flatMap((e) => e.variants.map((v) => ({ ...e, variant: v })));
-  const mainVariants = variants.filter((v) => v.section !== 'chat');
-  const chatVariants = variants.filter((v) => v.section === 'chat');
+  const mainVariants = variants.filter((v) => v.section === 'abbreviations' || v.section === 'synonyms');
+  /** A chat variant in the first context it needs ("ai _" → "ai ki"), or alone. */
+  const chatVariants = variants
+    .filter((v) => v.section === 'chat')
+    .map((v) => {
+      const context = v.onlyIn[0] ?? '_';
+      return { ...v, variant: context.replace('_', v.variant), canonical: context.replace('_', v.canonical) };
+    });
+  const fillerVariants = variants.filter((v) => v.section === 'fillers');
 
   test('covers the abbreviations of the seeds README and the agency short forms', () => {
     // Arrange
@@ -165,7 +172,7 @@ describe('the real knowledge/thesaurus.yaml', () => {
   });
 
   test.each([
-    ['cho mình hỏi làm giấy khai sinh online có dc ko', 'cho mình hỏi đăng ký khai sinh trực tuyến có được không'],
+    ['cho mình hỏi làm giấy khai sinh online có dc ko', 'đăng ký khai sinh trực tuyến có được không'],
     ['sdt cua UBND xa', 'số điện thoại cua ủy ban nhân dân xa'],
     ['phí bn vs thời gian ntn', 'phí bao nhiêu với thời gian như thế nào'],
     ['ai chủ trì', 'ai chủ trì'],
@@ -175,6 +182,71 @@ describe('the real knowledge/thesaurus.yaml', () => {
     ['KH CĐS 2024', 'kế hoạch chuyển đổi số 2024'],
   ])('query %j', (input, expected) => {
     expect(analyze(input, th, 'query')).toEqual(toks(expected));
+  });
+
+  // New chat entries, fillers and their guards: the rewrite where it is right, the words
+  // left alone where the same letters mean something else.
+  test.each<[string, string]>([
+    // fillers at the end of a clause, other fillers in between allowed
+    ['song 2g tat khi nao vay ad', 'song 2g tat khi nao'],
+    ['tat khi nao vay, truoc nam may', 'tat khi nao truoc nam may'],
+    ['ai chu tri z', 'ai chu tri'],
+    ['so nao chu tri v a', 'so nao chu tri'],
+    ['sở nào chủ trì ạ?', 'sở nào chủ trì'],
+    ['chỗ ngồi thôi nhé', 'chỗ ngồi'],
+    ['ad ơi cho em hỏi ai chủ trì', 'ai chủ trì'],
+    ['em ơi phí bao nhiêu', 'phí bao nhiêu'],
+    // …and the same letters as content
+    ['ngân hàng cho vay', 'ngân hàng cho vay'],
+    ['vay von uu dai', 'vay von uu dai'],
+    ['khoan vay', 'khoan vay'],
+    ['noi dung phu luc v', 'noi dung phu luc v'],
+    ['Phụ lục V', 'phụ lục v'],
+    ['nhom a', 'nhom a'],
+    ['theo điểm a', 'theo điểm a'],
+    ['nop ho so tai nha', 'nop ho so tai nha'],
+    ['benh vien nhi', 'benh vien nhi'],
+    ['cap nhat kip thoi', 'cap nhat kip thoi'],
+    ['dịch vụ AD', 'dịch vụ ad'],
+    ['vậy thì sở nào', 'vậy thì sở nào'],
+    // ht → hệ thống before what systems are named by, never as hỗ trợ / hoàn thành
+    ['ht bao cao chuyen nganh', 'hệ thống bao cao chuyen nganh'],
+    ['xây dựng ht thông tin', 'xây dựng hệ thống thông tin'],
+    ['cần ht gì', 'cần ht gì'],
+    ['ht trước năm 2025', 'ht trước năm 2025'],
+    // ki → ký around signing only
+    ['ai ki nghi quyet', 'ai ký nghị quyết'],
+    ['ki ban hanh ngay nao', 'ký ban hanh ngay nao'],
+    ['chu ki so', 'chu ký so'],
+    ['hoc ki 2', 'hoc ki 2'],
+    ['dinh ki hang nam', 'dinh ki hang nam'],
+    // sở tt / sở tp / kh số
+    ['so tt chu tri', 'sở thông tin và truyền thông chu tri'],
+    ['Sở TT chủ trì', 'sở thông tin và truyền thông chủ trì'],
+    ['số TT', 'số tt'],
+    ['bo tt', 'bộ thông tin và truyền thông'],
+    ['so tp', 'sở tư pháp'],
+    ['Sở TP', 'sở tư pháp'],
+    ['UBND TP Bắc Giang', 'ủy ban nhân dân thành phố bắc giang'],
+    ['kh so 146', 'kế hoạch số 146'],
+    ['KH số 146', 'kế hoạch số 146'],
+    ['kh so sánh được', 'kh so sánh được'],
+    ['kh số hóa', 'kh số hóa'],
+    ['kh biết', 'kh biết'],
+    // typos and short forms
+    ['nhug cho nao', 'những cho nao'],
+    ['trog tinh', 'trong tinh'],
+    ['dn vien thong', 'doanh nghiệp vien thong'],
+    ['dc bn cho', 'được bao nhiêu cho'],
+    // abbreviations typed in lower case
+    ['ubnd cntt csdl dvc tthc tttt', 'ủy ban nhân dân công nghệ thông tin cơ sở dữ liệu dịch vụ công thủ tục hành chính thông tin và truyền thông'],
+  ])('chat query %j', (input, expected) => {
+    expect(analyze(input, th, 'query')).toEqual(toks(expected));
+  });
+
+  test('documents keep their fillers and chat-like words', () => {
+    expect(analyze('Khoản vay ưu đãi, như vậy', th, 'document')).toEqual(toks('khoản vay ưu đãi như vậy'));
+    expect(analyze('các DN viễn thông', th, 'document')).toEqual(toks('các doanh nghiệp viễn thông'));
   });
 
   test.each(mainVariants)('$section "$variant" → "$canonical" in both modes', ({ variant, canonical }) => {
@@ -187,13 +259,19 @@ describe('the real knowledge/thesaurus.yaml', () => {
     expect(analyze(variant, th, 'document')).not.toEqual(toks(canonical));
   });
 
+  test.each(fillerVariants)('filler "$variant" is dropped from queries only', ({ variant, atEnd }) => {
+    expect(analyze(`sở nào chủ trì ${variant}`, th, 'query')).toEqual(toks('sở nào chủ trì'));
+    if (!atEnd) expect(analyze(`${variant} sở nào chủ trì`, th, 'query')).toEqual(toks('sở nào chủ trì'));
+    expect(analyze(variant, th, 'document')).toEqual(toks(variant));
+  });
+
   // Property: typing without accents gives the same canonical tokens. Case-sensitive
   // entries ("AI") are excluded by design: folding lower-cases them.
-  // Chat spellings are checked in query mode only (documents leave them alone).
-  test.each(variants.filter((v) => !v.caseSensitive))(
+  // Chat spellings and fillers are checked in query mode only (documents leave them alone).
+  test.each([...variants.filter((v) => v.section !== 'chat'), ...chatVariants].filter((v) => !v.caseSensitive))(
     'folded "$variant" analyzes like "$variant"',
     ({ variant, section }) => {
-      const modes = section === 'chat' ? (['query'] as const) : (['query', 'document'] as const);
+      const modes = section === 'chat' || section === 'fillers' ? (['query'] as const) : (['query', 'document'] as const);
       for (const mode of modes) {
         expect(analyze(foldDiacritics(variant), th, mode)).toEqual(analyze(variant, th, mode));
       }

@@ -235,6 +235,15 @@ describe('matchTokens', () => {
     // Assert
     expect(ai).toEqual({ surface: 'AI', key: 'ai', folded: 'ai', accented: false });
     expect(ki).toEqual({ surface: 'kĩ', key: 'kỹ', folded: 'ky', accented: true });
-    expect(csdl).toEqual({ surface: 'csdl', key: 'csdl', folded: 'csdl', accented: false });
+    expect(csdl).toEqual({ surface: 'csdl', key: 'csdl', folded: 'csdl', accented: false, clauseEnd: true });
+  });
+
+  test.each<[string, boolean[]]>([
+    ['tắt khi nào vậy', [false, false, false, true]],
+    ['tắt vậy ad, trước năm nào?', [false, false, true, false, false, true]],
+    ['phụ lục I. Mục tiêu', [false, false, true, false, true]],
+    ['2023-2025 và 4.2.1', [false, false, false, true]],
+  ])('marks the last token of each clause: %j', (text, ends) => {
+    expect(matchTokens(text).map((t) => t.clauseEnd === true)).toEqual(ends);
   });
 });
