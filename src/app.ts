@@ -139,6 +139,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     documentsNamedIn: (text) => kb.documentsNamedIn(text),
     // "Kế hoạch của Sở TT&TT" names a document: the agencies asked about are in the rest.
     agenciesNamedIn: (text) => records.agencies.findInQuestion(kb.withoutDocumentNamesIn(text)),
+    normalize: (text) => analyze(text, thesaurus, 'query').join(' '),
   });
   const services: DialogueServices = {
     frames,

@@ -66,6 +66,11 @@ export interface FrameReaderDeps {
   documentsNamedIn: (text: string) => Array<{ docId: string }>;
   /** Agencies named in a text (AgencyDirectory.findInQuestion). */
   agenciesNamedIn?: (text: string) => Array<{ id: string }>;
+  /**
+   * The question with chat spellings and abbreviations rewritten (the thesaurus' query pass),
+   * so "ai ki", "bn tien" are read as "ai ký", "bao nhiêu tiền" too.
+   */
+  normalize?: (text: string) => string;
 }
 
 export class FrameReader {
@@ -103,6 +108,19 @@ export class FrameReader {
    * @example reader.read("Theo NQ 433, ai ký ban hành?") // { docIds: ['003'], attributes: ['signer'], … }
    */
   read(text: string): QuestionFrame {
+    const frame = this.readAs(text, text);
+    const rewritten = this.deps.normalize?.(text);
+    if (!rewritten || rewritten === text) return frame;
+    const again = this.readAs(rewritten, text);
+    return {
+      ...frame,
+      attributes: ATTRIBUTES.filter((a) => frame.attributes.includes(a) || again.attributes.includes(a)),
+      ...(frame.counted || !again.counted ? {} : { counted: again.counted, countedText: again.countedText }),
+    };
+  }
+
+  /** The frame of `text`; documents and agencies are read from `original` (their names are not rewritten). */
+  private readAs(text: string, original: string): QuestionFrame {
     const surface = surfaceWords(text);
     const words = ` ${foldDiacritics(surface.join(' '))} `;
     const asked = new Set<Attribute>();
@@ -122,11 +140,11 @@ export class FrameReader {
     if (asked.has('signer')) asked.delete('lead');
     if (asked.has('issued')) asked.delete('period');
     return {
-      docIds: [...new Set(this.deps.documentsNamedIn(text).map((d) => d.docId))],
+      docIds: [...new Set(this.deps.documentsNamedIn(original).map((d) => d.docId))],
       attributes: ATTRIBUTES.filter((a) => asked.has(a)),
       ...(count && counted ? { counted, countedText: surface.slice(count.from, count.to).join(' ') } : {}),
-      years: [...new Set(text.match(/\b(19|20)\d{2}\b/g) ?? [])],
-      agencyIds: [...new Set((this.deps.agenciesNamedIn?.(text) ?? []).map((a) => a.id))],
+      years: [...new Set(original.match(/\b(19|20)\d{2}\b/g) ?? [])],
+      agencyIds: [...new Set((this.deps.agenciesNamedIn?.(original) ?? []).map((a) => a.id))],
     };
   }
 
