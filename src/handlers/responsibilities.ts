@@ -13,7 +13,7 @@ import type { ResponsibilityRecord } from '../records/schema.ts';
 
 const INTENT = 'agency_tasks_question';
 /** Within one phone screen, citations included. */
-const MAX_CHARS = 1000;
+const MAX_CHARS = 1060;
 /** Which duties stay when they do not all fit: the agency's own first, then a group's, then those naming it. */
 const VIA_ORDER = { subject: 0, group: 1, named: 2 } as const;
 /** A duty search match below this does not answer. */
@@ -25,6 +25,22 @@ function sourceOf(ctx: TurnContext, record: ResponsibilityRecord, lines: [number
 }
 
 const citation = (ref: SourceRef) => `Nguồn: ${ref.title} (${ref.date}), ${ref.section}, dòng ${ref.lines}.`;
+
+/**
+ * Characters for each duty out of `total`: short duties whole, the room left shared evenly
+ * among the long ones (so one long duty does not cut every other short).
+ */
+function shareOut(lengths: readonly number[], total: number): number[] {
+  const caps = lengths.map(() => 0);
+  let left = Math.max(0, total);
+  const order = lengths.map((len, i) => ({ len, i })).sort((a, b) => a.len - b.len);
+  order.forEach(({ len, i }, k) => {
+    const fair = Math.floor(left / (order.length - k));
+    caps[i] = Math.max(110, Math.min(len, fair));
+    left -= Math.min(len, fair);
+  });
+  return caps;
+}
 
 /** The reply, or undefined when the records hold no duty for the question (the caller answers otherwise). */
 export function responsibilityAnswer(ctx: TurnContext): TurnReply | undefined {
@@ -51,26 +67,33 @@ export function responsibilityAnswer(ctx: TurnContext): TurnReply | undefined {
 
   const tasks = agencyId ? lookup.tasksOf(agencyId, 'lead').filter((t) => docIds.length === 0 || docIds.includes(t.docId)) : [];
   const examples = tasks.slice(0, 3).map((t) => truncateAtWord(t.name, 60)).join('; ');
-  const tasksLine =
+  // With few duties the screen has room to name some of the appendix tasks too.
+  const tasksLineFor = (dutyCount: number) =>
     tasks.length > 0
-      ? `\nNgoài ra, trong phụ lục ${lookup.agencies.display(agencyId!)} chủ trì ${tasks.length} nhiệm vụ${examples ? `, như: ${examples}` : ''} (chọn “Nhiệm vụ được giao” để xem đủ).`
+      ? `\nNgoài ra, trong phụ lục ${lookup.agencies.display(agencyId!)} chủ trì ${tasks.length} nhiệm vụ${examples && dutyCount <= 3 ? `, như: ${examples}` : ''} (chọn “Nhiệm vụ được giao” để xem).`
       : '';
   const render = (shown: readonly AgencyDuty[]) => {
+    const tasksLine = tasksLineFor(shown.length);
     const byDoc = new Map<string, AgencyDuty[]>();
     for (const d of shown) byDoc.set(d.record.docId, [...(byDoc.get(d.record.docId) ?? []), d]);
     const sources = [...byDoc.values()].map((list) =>
       sourceOf(ctx, list[0]!.record, [Math.min(...list.map((d) => d.duty.lines[0])), Math.max(...list.map((d) => d.duty.lines[1]))]),
     );
     const fixed = head.length + tasksLine.length + sources.map(citation).join('\n').length + byDoc.size * 60 + 10;
-    const per = Math.max(110, Math.floor((MAX_CHARS - fixed) / shown.length));
+    const caps = shareOut(shown.map((d) => d.duty.text.length), MAX_CHARS - fixed);
+    const room = new Map(shown.map((d, i) => [d, caps[i]!]));
     const blocks = [...byDoc.entries()].map(([docId, list]) => {
       const doc = ctx.services.kb.documents.get(docId);
-      const items = list.map((d) => {
-        const via = d.via === 'group' ? ` (giao chung cho: ${d.record.agencyText})` : d.via === 'named' ? ` (trong nhiệm vụ của ${d.record.agencyText})` : '';
+      // Duties reaching the agency through a group or another's heading are listed under that heading, once.
+      const lines: string[] = [];
+      let lastRecord = '';
+      for (const d of list) {
+        if (d.via !== 'subject' && d.record.id !== lastRecord) lines.push(d.via === 'group' ? `(giao chung cho ${d.record.agencyText})` : `(trong phần giao cho ${d.record.agencyText})`);
+        lastRecord = d.record.id;
         // A duty says what it is in its opening words: keep them, cut the rest.
-        return `• ${truncateAtWord(d.duty.text, per)}${via}`;
-      });
-      return `${doc?.shortName ?? docId} (${doc?.date ?? ''}):\n${items.join('\n')}`;
+        lines.push(`• ${truncateAtWord(d.duty.text, room.get(d) ?? 110)}`);
+      }
+      return `${doc?.shortName ?? docId} (${doc?.date ?? ''}):\n${lines.join('\n')}`;
     });
     return { text: `${head}\n${blocks.join('\n')}${tasksLine}\n\n${sources.map(citation).join('\n')}`, sources };
   };
