@@ -31,6 +31,7 @@ export function documentFacts(ctx: TurnContext): TurnReply | undefined {
       `• Người ký: ${d.signer || 'văn bản em có không nêu'}`,
       `• Ngày ban hành: ${d.date}`,
       ...(d.period ? [`• Thời kỳ áp dụng: ${d.period}`] : []),
+      ...(d.validity ? [`• Hiệu lực (theo thông tin kiểm tra ngày ${d.validity.checked}): ${d.validity.status}${d.validity.supersededBy ? `; thay thế bởi ${d.validity.supersededBy}` : ''}`] : []),
     ];
     return facts.join('\n');
   });

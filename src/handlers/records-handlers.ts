@@ -250,6 +250,9 @@ export function agencyTasksAnswer(intent: string): Handler {
     const asked = lookup.agencies.findInQuestion(ctx.services.kb.withoutDocumentNamesIn(ctx.text));
     const [agency] = asked.filter((a) => lookup.tasksOf(a.id, 'lead').length + lookup.tasksOf(a.id, 'coordinate').length > 0);
     const year = yearAsked(ctx.text);
+    // A department named by today's name ("Sở Khoa học và Công nghệ") answers with the tasks of those merged into it.
+    const merged = mergedAgencyAnswer(ctx, lookup, asked.map((a) => a.id), intent);
+    if (merged) return merged;
     // "Ai chủ trì …?" with no agency named is about a task.
     if (!agency && asks(ctx.frame, 'lead', 'coordinate')) return lead(ctx);
     // "Những nhiệm vụ nào thực hiện năm 2024?" without an agency: every task of that year.
@@ -257,6 +260,35 @@ export function agencyTasksAnswer(intent: string): Handler {
     const { docIds } = topicOf(ctx);
     return agencyPage(ctx, intent, agency?.id ?? ALL_AGENCIES, roleAsked(ctx), 1, docIds, year);
   };
+}
+
+/**
+ * The plans predate the 2025 mergers: a question naming the merged department gets, per
+ * former department, how many tasks the plans gave it and a button to list them.
+ */
+function mergedAgencyAnswer(ctx: TurnContext, lookup: RecordLookup, named: readonly string[], intent: string): Reply | undefined {
+  const changes = ctx.services.changes;
+  if (!changes) return undefined;
+  for (const id of named) {
+    const formers = changes.predecessorsOf(id).filter((l, i, all) => all.findIndex((x) => x.agencyId === l.agencyId) === i);
+    // A name the plans themselves use for tasks (Sở Tài chính) is answered as the plans name it; the change note follows.
+    if (!formers.some((l) => l.agencyId !== id) || lookup.tasksOf(id, 'lead').length > 0) continue;
+    const docIds = ctx.frame?.docIds ?? [];
+    const rows = formers.map((l) => ({ l, tasks: lookup.tasksOf(l.agencyId, 'lead').filter((t) => docIds.length === 0 || docIds.includes(t.docId)) }));
+    if (rows.every((r) => r.tasks.length === 0)) continue;
+    const lines = rows.filter((r) => r.tasks.length > 0 || r.l.agencyId !== id).map(
+      ({ l, tasks }) =>
+        `• ${lookup.agencies.display(l.agencyId)}${l.whole ? '' : ' (một phần chức năng)'}: chủ trì ${tasks.length} nhiệm vụ${tasks.length > 0 ? `, như: ${tasks.slice(0, 2).map((t) => truncate(t.name, 70)).join('; ')}` : ''}`,
+    );
+    const change = changes.changes.find((c) => c.id === formers[0]!.changeId);
+    const text = `Dạ, các kế hoạch được ban hành trước khi sắp xếp lại bộ máy nên không ghi tên ${lookup.agencies.display(id)} hiện nay; ${change?.summary ?? ''}. Nhiệm vụ các kế hoạch giao cho các sở trước đây:\n${lines.join('\n')}\nAnh/chị chọn một sở để xem danh sách nhiệm vụ ạ.`;
+    const buttons: Button[] = rows
+      .filter((r) => r.tasks.length > 0)
+      .map(({ l }) => ({ kind: 'postback', title: askButtonTitle(`Nhiệm vụ của ${lookup.agencies.display(l.agencyId)}`), payload: `#agency:${l.agencyId}:lead:1:${docIds.join(',')}:` }));
+    const sources: SourceRef[] = [{ doc: 'changes', title: 'Dữ liệu thay đổi tổ chức (knowledge/changes.yaml)', section: change?.id ?? '', date: change?.checked ?? '' }];
+    return { messages: [buttonsMessage(text, buttons, false)], intent, sources, confidence: 0.85 };
+  }
+  return undefined;
 }
 
 /** Stands for "any agency" in agencyPage and its "#agency:*:…" payloads. */
@@ -481,12 +513,22 @@ export function coversYear(period: string, year: string): boolean {
   return y >= Math.min(...nums) && y <= Math.max(...nums);
 }
 
+/**
+ * A target for a year already over is what the plan set then, not a current figure: say so,
+ * and never claim whether it was met (the documents do not say).
+ */
+function pastPeriodLine(targets: readonly TargetRecord[], doc: DocumentMeta): string {
+  const years = targets.flatMap((t) => (t.year || doc.period).match(/\d{4}/g) ?? []).map(Number);
+  if (years.length === 0 || Math.max(...years) >= new Date().getFullYear()) return '';
+  return `\n(Đây là chỉ tiêu văn bản đặt cho ${Math.max(...years)}, ban hành ${doc.date}; các văn bản em có không cho biết chỉ tiêu đã đạt hay chưa.)`;
+}
+
 function targetReply(ctx: TurnContext, intent: string, targets: readonly TargetRecord[], confidence: number): Reply {
   const first = targets[0]!;
   const doc = docOf(ctx, first.docId);
   const ref = targetSource(ctx, first);
   if (targets.length > 1) ref.lines = `${Math.min(...targets.map((t) => t.lines[0]))}-${Math.max(...targets.map((t) => t.lines[1]))}`;
-  const frame = (body: string) => `Dạ, theo ${doc.shortName} (${doc.date}):\n${body}\n\n${citation(ref)}`;
+  const frame = (body: string) => `Dạ, theo ${doc.shortName} (${doc.date}):\n${body}${pastPeriodLine(targets, doc)}\n\n${citation(ref)}`;
   if (targets.length === 1) return { messages: [{ type: 'text', text: frame(targetBlock(first)) }], intent, sources: [ref], confidence };
   // A long group still fits one screen: first without the monitoring agency, then shortened.
   const renderings = [

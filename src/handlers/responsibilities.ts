@@ -47,7 +47,11 @@ export function responsibilityAnswer(ctx: TurnContext): TurnReply | undefined {
   const lookup = ctx.services.records;
   if (!lookup || lookup.responsibilities.length === 0) return undefined;
   const docIds = ctx.frame?.docIds ?? [];
-  const named = ctx.frame?.agencyIds ?? [];
+  // A unit formed after the plans (Sở Nông nghiệp và Môi trường) is answered through the units merged into it, not through group phrases.
+  const formedSince = (id: string) =>
+    (ctx.services.changes?.predecessorsOf(id) ?? []).some((l) => l.agencyId !== id) && lookup.tasksOf(id, 'lead').length === 0;
+  const named = (ctx.frame?.agencyIds ?? []).filter((id) => !formedSince(id));
+  if (named.length === 0 && (ctx.frame?.agencyIds ?? []).length > 0) return undefined;
   const agencyId = named.find((id) => lookup.dutiesOf(id, docIds).length > 0);
   // An agency named with no duty in the documents asked: its appendix tasks answer instead.
   if (named.length > 0 && !agencyId) return undefined;

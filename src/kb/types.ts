@@ -27,6 +27,17 @@ export const DocumentMetaSchema = z.object({
   period: z.string().default(''),
   /** Other names people use for it ("KH CĐS 2024", "Đề án 10"). */
   aliases: z.array(z.string()).default([]),
+  /**
+   * Whether it still applies, as known (checked date): its period is over, a later act
+   * replaced it, its issuer was reorganised. Shown with the document's facts; never guessed.
+   */
+  validity: z
+    .strictObject({
+      status: z.string().min(1),
+      supersededBy: z.string().optional(),
+      checked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    })
+    .optional(),
 });
 export type DocumentMeta = z.infer<typeof DocumentMetaSchema>;
 
