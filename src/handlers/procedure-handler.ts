@@ -141,7 +141,16 @@ async function nothingMatched(ctx: TurnContext, catalog: ProcedureCatalog): Prom
     .rank(ctx.text, 3)
     .filter((m) => m.score >= NEAREST_MIN_SCORE && m.coverage >= NEAREST_MIN_COVERAGE)
     .map((m) => ({ kind: 'postback' as const, title: askButtonTitle(m.procedure.name), payload: `#tthc:${m.procedure.code}` }));
-  const answer = await knowledgeAnswer(INTENT)(ctx);
+  let answer = await knowledgeAnswer(INTENT)(ctx);
+  if (answer.sources.length === 0 && catalog.asksAboutServices(ctx.text)) {
+    // A question about public services at large, diluted by everyday words: once more with its topic words.
+    const focused = catalog.topicText(ctx.text);
+    if (focused && focused !== ctx.text) {
+      const hits = await ctx.services.kb.search(focused, { limit: 8 });
+      const again = await knowledgeAnswer(INTENT)({ ...ctx, text: focused, hits });
+      if (again.sources.length > 0) answer = again;
+    }
+  }
   const suggestion =
     nearest.length > 0 ? [buttonsMessage('Anh/chị cũng có thể xem hướng dẫn các thủ tục gần nhất với câu hỏi:', nearest)] : [];
   // A question for the plans (no word asking for a procedure), a general one about doing

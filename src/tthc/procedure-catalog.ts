@@ -54,6 +54,8 @@ export class ProcedureCatalog {
   private readonly naming: Array<Set<string>>;
   private readonly query: (text: string) => string[];
   private readonly fillers: Set<string>;
+  /** Folded syllables of the common words and fillers (see `topicText`). */
+  private readonly plainWords: Set<string>;
   private readonly neutral: Set<string>;
   private readonly aspectScorer: ExampleScorer<string>;
   private readonly listingScorer: ExampleScorer<'listing'>;
@@ -92,6 +94,7 @@ export class ProcedureCatalog {
     for (const e of this.entries) for (const t of e.tokens) this.vocabulary[e.procedure]!.add(t);
     this.query = query;
     this.fillers = new Set(folded(aspects.fillers));
+    this.plainWords = new Set([...aspects.commonWords, ...aspects.fillers].flatMap((w) => foldPhrase(w).split(' ')).filter(Boolean));
     this.naming = this.procedures.map((p) => new Set(folded([p.name, ...p.phrasings]).filter((t) => !common.has(t))));
     this.aspectScorer = new ExampleScorer(aspects.aspects.map((a) => ({ key: a.id, examples: a.examples })), query);
     this.listingScorer = new ExampleScorer([{ key: 'listing' as const, examples: aspects.listing.examples }], query);
@@ -201,6 +204,21 @@ export class ProcedureCatalog {
     if (this.namesMissing(text)) return undefined;
     const aspect = this.detectAspect(text, currentCode);
     return aspect ? `#tthc:${currentCode}:${aspect.aspect.id}` : undefined;
+  }
+
+  /**
+   * The message without the words that only say "a procedure" or carry nothing ("thủ tục",
+   * "được không", "ạ"): "nộp hồ sơ xong có nhận kết quả qua bưu điện được không" → "xong
+   * nhận kết quả bưu điện". A sharper query for the plans when the whole message finds nothing.
+   */
+  topicText(text: string): string {
+    return text
+      .split(/\s+/u)
+      .filter((w) => {
+        const f = foldPhrase(w);
+        return f.length > 0 && !this.plainWords.has(f);
+      })
+      .join(' ');
   }
 
   /** True when the message names a procedure people confuse with a catalogued one but the catalog lacks ("ly hôn"). */
