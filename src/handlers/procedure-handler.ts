@@ -12,8 +12,10 @@ import { citationLine, extractFromChunk, sourceRefOf } from '../answer/compose-a
 import { foldDiacritics } from '../nlu/vietnamese.ts';
 import { numberedChoices } from '../core/messages.ts';
 import type { ProcedureCatalog } from '../tthc/procedure-catalog.ts';
-import { CARD_MAX_CHARS, renderAspect, renderCard, renderFieldList } from '../tthc/render.ts';
-import type { Procedure } from '../tthc/schema.ts';
+import { changeNotes } from '../changes/index.ts';
+import { CARD_MAX_CHARS, renderAspect, renderCardParts, renderFieldList } from '../tthc/render.ts';
+import type { Aspect } from '../tthc/aspects.ts';
+import type { FactGroupName, Procedure } from '../tthc/schema.ts';
 import { knowledgeAnswer } from './knowledge-answer.ts';
 import { askButtonTitle } from './menu.ts';
 
@@ -23,10 +25,10 @@ export const FIELD_PAYLOAD = 'linh-vuc';
 /** A nearest procedure is worth offering from this score and coverage. */
 const NEAREST_MIN_SCORE = 0.3;
 const NEAREST_MIN_COVERAGE = 0.4;
-/** A message this generic ("nộp hồ sơ qua mạng ở đâu") is a question for the plans… */
+/** A message this generic ("nộp hồ sơ qua mạng ở đâu") is a question for the plans. */
 const GENERIC_MIN_SHARE = 0.8;
-/** …and so is a specific one the plans answer this surely. */
-const PLAN_ANSWER_MIN_CONFIDENCE = 0.95;
+/** Online links an answer about doing a procedure online offers as buttons. */
+const MAX_ONLINE_BUTTONS = 3;
 /** A plan passage is cited on a card only when it covers this much of the plan query. */
 const PLAN_MIN_COVERAGE = 0.6;
 
@@ -41,8 +43,13 @@ export const procedureHandler: Handler = async (ctx): Promise<TurnReply> => {
   const named = catalog.recognize(ctx.text);
   const fields = catalog.fieldsNamedIn(ctx.text);
   if (fields.length > 0 && (catalog.asksForList(ctx.text) || !named)) return fieldList(ctx, catalog, fields[0]!);
-  if (named) return card(ctx, catalog, named.procedure);
-  if (catalog.asksForList(ctx.text)) return fieldsOverview(ctx, catalog);
+  if (named) {
+    // "Làm lý lịch tư pháp hết bao nhiêu tiền?": the fee, not the whole card.
+    const asked = catalog.detectAspect(ctx.text, named.procedure.code);
+    if (asked && !asked.aspect.cardWhenNamed) return aspectReply(ctx, catalog, named.procedure, asked.aspect);
+    return card(ctx, catalog, named.procedure);
+  }
+  if (catalog.asksForList(ctx.text) && !catalog.asksAboutServices(ctx.text)) return fieldsOverview(ctx, catalog);
   return nothingMatched(ctx, catalog);
 };
 
@@ -56,18 +63,55 @@ async function payloadReply(ctx: TurnContext, catalog: ProcedureCatalog): Promis
   if (!procedure) return fieldsOverview(ctx, catalog);
   const aspect = rest[0] ? catalog.aspect(rest[0].trim()) : undefined;
   if (!aspect) return card(ctx, catalog, procedure);
-  // Postbacks first: a typed number picks the same button the numbered list shows.
-  const buttons = [...followUpButtons(catalog, procedure, aspect.id).slice(0, 5), ...onlineButtons(ctx, procedure)];
+  return aspectReply(ctx, catalog, procedure, aspect);
+}
+
+/**
+ * One aspect of a procedure, with the card's source, the official link(s) and buttons for
+ * the other aspects and the whole card. Postbacks first: a typed number picks the same
+ * button the numbered list shows.
+ */
+function aspectReply(ctx: TurnContext, catalog: ProcedureCatalog, procedure: Procedure, aspect: Aspect): TurnReply {
+  const links = aspect.emphasis === 'online' ? onlineLinks(ctx, procedure) : onlineButtons(ctx, procedure);
+  const whole: Button = { kind: 'postback', title: 'Xem toàn bộ hướng dẫn', payload: `#tthc:${procedure.code}` };
+  const buttons = [...followUpButtons(catalog, procedure, aspect.id).slice(0, 5 - links.length), whole, ...links];
   const text = renderAspect(procedure, aspect, { portalUrl: portalOf(ctx), reserve: reserveFor(buttons) });
   return reply([buttonsMessage(text, buttons)], [catalogSource(catalog, procedure)], { procedure: procedure.code });
 }
 
+/** Buttons that open the parts a card shortened ("Xem thêm: các bước"). */
+const MORE_TITLES: Partial<Record<FactGroupName, string>> = {
+  steps: 'Xem thêm: các bước',
+  documents: 'Xem thêm: giấy tờ',
+  fees: 'Xem thêm: phí, miễn phí',
+};
+
 async function card(ctx: TurnContext, catalog: ProcedureCatalog, procedure: Procedure): Promise<TurnReply> {
-  const buttons = [...followUpButtons(catalog, procedure).slice(0, 5), ...onlineButtons(ctx, procedure)];
   const plan = await planLine(ctx, procedure);
-  const text = renderCard(procedure, { portalUrl: portalOf(ctx), planLine: plan?.line, reserve: reserveFor(buttons) });
+  // The dialogue adds a line for each change since the plan a quoted plan line names.
+  const notes = plan && ctx.services.changes ? changeNotes(plan.line, ctx.services.changes).join('\n') : '';
+  const portalUrl = portalOf(ctx);
+  const draft = renderCardParts(procedure, { portalUrl, planLine: plan?.line, reserve: notes ? notes.length + 2 : 0 });
+  const buttons = cardButtons(ctx, catalog, procedure, draft.shortened);
+  const { text } = renderCardParts(procedure, { portalUrl, planLine: plan?.line, reserve: reserveFor(buttons) + (notes ? notes.length + 2 : 0) });
   const sources = [catalogSource(catalog, procedure), ...(plan && text.includes(plan.line) ? [plan.ref] : [])];
   return reply([buttonsMessage(text, buttons)], sources, { procedure: procedure.code });
+}
+
+/** A card's buttons: the shortened parts first ("Xem thêm"), then the follow-up aspects, then the online link. */
+function cardButtons(ctx: TurnContext, catalog: ProcedureCatalog, procedure: Procedure, shortened: readonly FactGroupName[]): Button[] {
+  const online = onlineButtons(ctx, procedure);
+  const followUps = followUpButtons(catalog, procedure);
+  const more = shortened.flatMap((g): Button[] => {
+    const aspect = catalog.aspects.find((a) => a.groups.length === 1 && a.groups[0] === g && !a.emphasis);
+    const title = MORE_TITLES[g];
+    if (!aspect || !title) return [];
+    const payload = `#tthc:${procedure.code}:${aspect.id}`;
+    return [{ kind: 'postback', title, payload }];
+  });
+  const morePayloads = new Set(more.map((b) => (b.kind === 'postback' ? b.payload : '')));
+  const rest = followUps.filter((b) => b.kind !== 'postback' || !morePayloads.has(b.payload));
+  return [...more, ...rest].slice(0, 6 - online.length).concat(online);
 }
 
 function fieldList(ctx: TurnContext, catalog: ProcedureCatalog, field: string): TurnReply {
@@ -97,13 +141,25 @@ async function nothingMatched(ctx: TurnContext, catalog: ProcedureCatalog): Prom
     .rank(ctx.text, 3)
     .filter((m) => m.score >= NEAREST_MIN_SCORE && m.coverage >= NEAREST_MIN_COVERAGE)
     .map((m) => ({ kind: 'postback' as const, title: askButtonTitle(m.procedure.name), payload: `#tthc:${m.procedure.code}` }));
-  const answer = await knowledgeAnswer(INTENT)(ctx);
+  let answer = await knowledgeAnswer(INTENT)(ctx);
+  if (answer.sources.length === 0 && catalog.asksAboutServices(ctx.text)) {
+    // A question about public services at large, diluted by everyday words: once more with its topic words.
+    const focused = catalog.topicText(ctx.text);
+    if (focused && focused !== ctx.text) {
+      const hits = await ctx.services.kb.search(focused, { limit: 8 });
+      const again = await knowledgeAnswer(INTENT)({ ...ctx, text: focused, hits });
+      if (again.sources.length > 0) answer = again;
+    }
+  }
   const suggestion =
     nearest.length > 0 ? [buttonsMessage('Anh/chị cũng có thể xem hướng dẫn các thủ tục gần nhất với câu hỏi:', nearest)] : [];
   // A question for the plans (no word asking for a procedure), a general one about doing
-  // procedures online, or one the plans answer surely: the plans' answer.
-  const forPlans = !catalog.soundsLikeRequest(ctx.text) || catalog.genericShare(ctx.text) >= GENERIC_MIN_SHARE;
-  if (answer.intent === INTENT && answer.sources.length > 0 && (forPlans || answer.confidence >= PLAN_ANSWER_MIN_CONFIDENCE)) {
+  // procedures online, or one about public services at large (who helps, paying online,
+  // results by post): the plans' answer when they hold one. A procedure the catalog lacks
+  // ("đổi tên cho con", "cấp sổ đỏ") is none of these and gets the honest reply below.
+  const forPlans =
+    !catalog.soundsLikeRequest(ctx.text) || catalog.genericShare(ctx.text) >= GENERIC_MIN_SHARE || catalog.asksAboutServices(ctx.text);
+  if (answer.intent === INTENT && answer.sources.length > 0 && forPlans) {
     const messages = [...answer.messages, ...suggestion];
     return fits(messages) ? { ...answer, messages } : answer;
   }
@@ -134,6 +190,22 @@ async function planLine(ctx: TurnContext, procedure: Procedure): Promise<{ line:
     return { line: `Kế hoạch của tỉnh: "${extract}" (${citationLine(ref).replace(/\.$/u, '')})`, ref };
   }
   return undefined;
+}
+
+/** Every verified online portal of a procedure, as link buttons (the national portal when none). */
+function onlineLinks(ctx: TurnContext, procedure: Procedure): Button[] {
+  const seen = new Set<string>();
+  const links = (procedure.submission?.channels ?? []).flatMap((c): Button[] => {
+    if (c.kind !== 'truc-tuyen' || !c.url || seen.has(c.url)) return [];
+    seen.add(c.url);
+    return [{ kind: 'url', title: askButtonTitle(portalTitle(c.text)), url: c.url }];
+  });
+  return links.length > 0 ? links.slice(0, MAX_ONLINE_BUTTONS) : onlineButtons(ctx, procedure);
+}
+
+/** "Cổng Dịch vụ công Bộ Công an" from a channel's text (its first clause). */
+function portalTitle(text: string): string {
+  return text.split(/[,;(]/u)[0]!.trim();
 }
 
 function onlineButtons(ctx: TurnContext, procedure: Procedure): Button[] {

@@ -24,6 +24,16 @@ export const AspectSchema = z.strictObject({
   groups: z.array(z.enum(FACT_GROUPS)).min(1),
   /** Shown as a follow-up button under a procedure card. */
   button: z.boolean().default(false),
+  /**
+   * The part of the group the answer leads with: `exemptions` (who pays nothing, for "người
+   * già có phải nộp phí không"), `online` (the online portals, for "làm online trên cổng nào").
+   */
+  emphasis: z.enum(['exemptions', 'online']).optional(),
+  /**
+   * Asked in the same message as the procedure's name ("làm giấy khai sinh thế nào"), the
+   * whole card answers: it leads with this aspect anyway.
+   */
+  cardWhenNamed: z.boolean().default(false),
   /** How people ask for it, with and without diacritics. */
   examples: z.array(z.string().trim().min(2)).min(1),
 });
@@ -43,6 +53,14 @@ export const AspectsFileSchema = z.strictObject({
    * without any, routed here by the classifier, is treated as a question for the plans.
    */
   requestWords: z.array(z.string().trim().min(1)).default([]),
+  /**
+   * Words of questions about public services at large rather than one procedure (who helps
+   * people online, paying fees online, results by post, the province's apps): when the
+   * catalog has no match, such a question is answered from the plans if they hold it.
+   */
+  serviceTopics: z.array(z.string().trim().min(1)).default([]),
+  /** Words that carry no aspect ("ạ", "vậy", "ad"), set aside before aspects are scored. */
+  fillers: z.array(z.string().trim().min(1)).default([]),
 });
 export type AspectsFile = z.output<typeof AspectsFileSchema>;
 
@@ -96,14 +114,28 @@ export class ExampleScorer<K extends string> {
 
   /** Best key and its score, or undefined when no example shares a token. */
   best(text: string): { key: K; score: number } | undefined {
-    const q = this.tokens(text);
+    return this.bestOf(this.tokens(text));
+  }
+
+  /**
+   * Best key for a folded token set: the caller may first remove words that name something
+   * else ("khai sinh" in "làm khai sinh mất bao lâu"), so they do not dilute the aspect;
+   * words in `setAside` are not asked of the examples either ("cấp phiếu" of "được cấp phiếu
+   * số mấy" when the procedure is "Cấp Phiếu lý lịch tư pháp").
+   */
+  bestOf(q: ReadonlySet<string>, setAside: ReadonlySet<string> = new Set()): { key: K; score: number } | undefined {
     if (q.size === 0) return undefined;
     let best: { key: K; score: number } | undefined;
     for (const ex of this.examples) {
       let common = 0;
-      for (const t of ex.tokens) if (q.has(t)) common++;
+      let size = 0;
+      for (const t of ex.tokens) {
+        if (setAside.has(t)) continue;
+        size++;
+        if (q.has(t)) common++;
+      }
       if (common === 0) continue;
-      const recall = common / ex.tokens.size;
+      const recall = common / size;
       const precision = common / q.size;
       const f2 = (5 * precision * recall) / (4 * precision + recall);
       if (!best || f2 > best.score) best = { key: ex.key, score: f2 };

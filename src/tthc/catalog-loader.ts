@@ -164,7 +164,7 @@ function validateItems(
 }
 
 /** CSV columns whose cells hold several values separated by "|". */
-const LIST_COLUMNS = /^(phrasings|planQueries|[a-zA-Z]+\.(legalBasis|sources|items|channels))$/;
+const LIST_COLUMNS = /^(phrasings|notFor|planQueries|[a-zA-Z]+\.(legalBasis|sources|items|channels))$/;
 
 function parseCsvCatalog(text: string, file: string) {
   let records;
@@ -191,7 +191,7 @@ function parseCsvCatalog(text: string, file: string) {
   return { procedures, problems };
 }
 
-const TOP_COLUMNS = new Set(['code', 'nationalCode', 'name', 'phrasings', 'field', 'planQueries']);
+const TOP_COLUMNS = new Set(['code', 'nationalCode', 'name', 'phrasings', 'notFor', 'field', 'planQueries']);
 const GROUP_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   agency: ['level', 'text'],
   applicants: ['text'],

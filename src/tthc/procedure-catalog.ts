@@ -50,11 +50,20 @@ export class ProcedureCatalog {
   private readonly entries: Array<{ procedure: number; tokens: string[] }>;
   private readonly lexical: LexicalIndex;
   private readonly vocabulary: Array<Set<string>>;
+  /** Folded syllables that name each procedure (its name and phrasings, less common and aspect words). */
+  private readonly naming: Array<Set<string>>;
+  private readonly query: (text: string) => string[];
+  private readonly fillers: Set<string>;
+  /** Folded syllables of the common words and fillers (see `topicText`). */
+  private readonly plainWords: Set<string>;
   private readonly neutral: Set<string>;
   private readonly aspectScorer: ExampleScorer<string>;
   private readonly listingScorer: ExampleScorer<'listing'>;
   private readonly fieldKeys: Array<{ field: string; folded: string }>;
   private readonly requestKeys: string[];
+  private readonly serviceKeys: string[];
+  /** Folded names of confusable procedures the catalog lacks, per procedure (`notFor`). */
+  private readonly notForKeys: string[][];
 
   constructor(private readonly options: ProcedureCatalogOptions) {
     const { procedures, aspects, analyzer } = options;
@@ -83,10 +92,16 @@ export class ProcedureCatalog {
     texts.forEach((text, i) => (this.entries[i]!.tokens = this.lexical.queryKeywords(text).filter((t) => !common.has(t))));
     this.vocabulary = this.procedures.map(() => new Set<string>());
     for (const e of this.entries) for (const t of e.tokens) this.vocabulary[e.procedure]!.add(t);
+    this.query = query;
+    this.fillers = new Set(folded(aspects.fillers));
+    this.plainWords = new Set([...aspects.commonWords, ...aspects.fillers].flatMap((w) => foldPhrase(w).split(' ')).filter(Boolean));
+    this.naming = this.procedures.map((p) => new Set(folded([p.name, ...p.phrasings]).filter((t) => !common.has(t))));
     this.aspectScorer = new ExampleScorer(aspects.aspects.map((a) => ({ key: a.id, examples: a.examples })), query);
     this.listingScorer = new ExampleScorer([{ key: 'listing' as const, examples: aspects.listing.examples }], query);
     this.neutral = new Set([...common, ...folded(aspects.aspects.flatMap((a) => a.examples)), ...folded(aspects.listing.examples)]);
     this.requestKeys = aspects.requestWords.map(foldPhrase).filter((w) => w.length > 0);
+    this.serviceKeys = aspects.serviceTopics.map(foldPhrase).filter((w) => w.length > 0);
+    this.notForKeys = this.procedures.map((p) => p.notFor.map(foldPhrase).filter((w) => w.length > 0));
     this.fieldKeys = [...new Set(this.procedures.map((p) => p.field))].map((field) => ({ field, folded: foldPhrase(field) }));
   }
 
@@ -140,13 +155,25 @@ export class ProcedureCatalog {
 
   /** The procedure a message asks about, when the evidence is strong enough. */
   recognize(text: string): ProcedureMatch | undefined {
+    // A message naming a procedure people confuse with a catalogued one ("ly hôn" for kết
+    // hôn, "đăng ký lại khai sinh") is about that missing procedure: no card fits it.
+    if (this.namesMissing(text)) return undefined;
     const top = this.rank(text, 1)[0];
     return top && top.score >= MATCH_MIN_SCORE && top.coverage >= MATCH_MIN_COVERAGE ? top : undefined;
   }
 
-  /** The aspect a message asks for ("mất bao lâu" → thoigian), if any. */
-  detectAspect(text: string): { aspect: Aspect; score: number } | undefined {
-    const best = this.aspectScorer.best(text);
+  /**
+   * The aspect a message asks for ("mất bao lâu" → thoigian), if any. With `code`, the words
+   * naming that procedure are set aside first: in "làm giấy khai sinh xong được nhận giấy gì"
+   * the aspect is what is left ("xong được nhận giấy gì").
+   */
+  detectAspect(text: string, code?: string): { aspect: Aspect; score: number } | undefined {
+    const index = code === undefined ? -1 : this.procedures.findIndex((p) => p.code === code);
+    const naming = this.naming[index];
+    const tokens = new Set(this.query(text).map((t) => foldDiacritics(t)));
+    if (naming) for (const t of naming) tokens.delete(t);
+    for (const t of this.fillers) tokens.delete(t);
+    const best = this.aspectScorer.bestOf(tokens, naming);
     const aspect = best && best.score >= ASPECT_MIN_SCORE ? this.aspect(best.key) : undefined;
     return aspect && best ? { aspect, score: best.score } : undefined;
   }
@@ -173,14 +200,51 @@ export class ProcedureCatalog {
     if (!currentCode || !this.byCode.has(currentCode) || text.startsWith('#')) return undefined;
     const other = this.recognize(text);
     if (other && other.procedure.code !== currentCode) return undefined;
-    const aspect = this.detectAspect(text);
+    // "Còn ly hôn thì cần giấy tờ gì?" is about a procedure the catalog lacks, not the last one.
+    if (this.namesMissing(text)) return undefined;
+    const aspect = this.detectAspect(text, currentCode);
     return aspect ? `#tthc:${currentCode}:${aspect.aspect.id}` : undefined;
+  }
+
+  /**
+   * The message without the words that only say "a procedure" or carry nothing ("thủ tục",
+   * "được không", "ạ"): "nộp hồ sơ xong có nhận kết quả qua bưu điện được không" → "xong
+   * nhận kết quả bưu điện". A sharper query for the plans when the whole message finds nothing.
+   */
+  topicText(text: string): string {
+    return text
+      .split(/\s+/u)
+      .filter((w) => {
+        const f = foldPhrase(w);
+        return f.length > 0 && !this.plainWords.has(f);
+      })
+      .join(' ');
+  }
+
+  /** True when the message names a procedure people confuse with a catalogued one but the catalog lacks ("ly hôn"). */
+  namesMissing(text: string): boolean {
+    const q = ' ' + foldPhrase(text) + ' ';
+    return this.procedures.some((p) => this.excludes(p, q));
+  }
+
+  private excludes(procedure: Procedure, foldedQuery: string): boolean {
+    const keys = this.notForKeys[this.procedures.indexOf(procedure)] ?? [];
+    return keys.some((k) => foldedQuery.includes(' ' + k + ' '));
   }
 
   /** True when the message uses a word that asks to get a procedure done ("thủ tục", "xin", "nộp"). */
   soundsLikeRequest(text: string): boolean {
     const q = ' ' + foldPhrase(text) + ' ';
     return this.requestKeys.some((k) => q.includes(' ' + k + ' '));
+  }
+
+  /**
+   * True when the message is about public services at large ("tổ công nghệ số cộng đồng",
+   * "thanh toán trực tuyến", "qua bưu điện"), a question the plans may answer.
+   */
+  asksAboutServices(text: string): boolean {
+    const q = ' ' + foldPhrase(text) + ' ';
+    return this.serviceKeys.some((k) => q.includes(' ' + k + ' '));
   }
 
   /**
@@ -217,7 +281,7 @@ export class ProcedureCatalog {
 }
 
 function foldPhrase(text: string): string {
-  return foldDiacritics(text)
+  return foldDiacritics(text.toLowerCase())
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }

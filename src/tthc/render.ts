@@ -84,7 +84,7 @@ const UNKNOWN = 'em chưa có thông tin đã kiểm chứng, anh/chị xem trê
 function summaryLines(p: Procedure): string[] {
   const level = p.agency.level ? `, ${LEVEL_LABELS[p.agency.level].toLowerCase()}` : '';
   const online = p.submission?.channels.some((c) => c.kind === 'truc-tuyen') ?? false;
-  const how = p.submission ? p.submission.channels.map((c) => CHANNEL_LABELS[c.kind].toLowerCase()).join(', ') : undefined;
+  const how = p.submission ? [...new Set(p.submission.channels.map((c) => CHANNEL_LABELS[c.kind].toLowerCase()))].join(', ') : undefined;
   return [
     `Dạ, thủ tục ${p.name} (lĩnh vực ${p.field}${level}):`,
     `Cơ quan giải quyết: ${p.agency.text}.${how ? ` Cách nộp: ${how}.` : ''}${online ? '' : ' Chưa có thông tin đã kiểm chứng về nộp trực tuyến.'}`,
@@ -121,27 +121,43 @@ function cardText(p: Procedure, options: RenderOptions, parts: CardParts): strin
   return lines.join('\n');
 }
 
+/** A card and the fact groups it shortened (their full text is one "Xem thêm" button away). */
+export interface RenderedCard {
+  text: string;
+  shortened: FactGroupName[];
+}
+
 /**
  * The procedure card, within `CARD_MAX_CHARS - reserve`: details are dropped in order
- * (document notes, fee notes, the plan's line, long steps) until it fits.
+ * (document notes, fee notes, the plan's line, long steps) until it fits. A phone shows
+ * the short form first: document notes and long steps are one button away.
  */
-export function renderCard(p: Procedure, options: RenderOptions): string {
+export function renderCardParts(p: Procedure, options: RenderOptions): RenderedCard {
   const budget = CARD_MAX_CHARS - (options.reserve ?? 0);
   const levels: CardParts[] = [
-    { documentNotes: true, plan: true, stepMax: 400, feeNotes: true },
-    { documentNotes: false, plan: true, stepMax: 400, feeNotes: true },
-    { documentNotes: false, plan: true, stepMax: 400, feeNotes: false },
-    { documentNotes: false, plan: true, stepMax: 160, feeNotes: false },
-    { documentNotes: false, plan: false, stepMax: 400, feeNotes: false },
-    { documentNotes: false, plan: false, stepMax: 160, feeNotes: false },
-    { documentNotes: false, plan: false, stepMax: 90, feeNotes: false },
+    { documentNotes: false, plan: true, stepMax: 180, feeNotes: true },
+    { documentNotes: false, plan: true, stepMax: 180, feeNotes: false },
+    { documentNotes: false, plan: false, stepMax: 180, feeNotes: false },
+    { documentNotes: false, plan: false, stepMax: 120, feeNotes: false },
+    { documentNotes: false, plan: false, stepMax: 80, feeNotes: false },
   ];
   let text = '';
-  for (const parts of levels) {
+  let parts: CardParts = levels[0]!;
+  for (parts of levels) {
     text = cardText(p, options, parts);
-    if (text.length <= budget) return text;
+    if (text.length <= budget) break;
   }
-  return text.slice(0, budget - 1) + '…';
+  if (text.length > budget) text = text.slice(0, budget - 1) + '…';
+  const shortened: FactGroupName[] = [];
+  if (p.steps?.items.some((s) => s.length > parts.stepMax)) shortened.push('steps');
+  if (p.documents?.items.some((d) => d.note)) shortened.push('documents');
+  if (p.fees && !parts.feeNotes && (p.fees.exemptions || p.fees.note)) shortened.push('fees');
+  return { text, shortened };
+}
+
+/** The card's text (see `renderCardParts`). */
+export function renderCard(p: Procedure, options: RenderOptions): string {
+  return renderCardParts(p, options).text;
 }
 
 /** The answer to one aspect of a procedure ("Giấy tờ cần chuẩn bị"), from its fact groups only. */
@@ -155,7 +171,7 @@ export function renderAspect(p: Procedure, aspect: Aspect, options: RenderOption
       if (!lines.includes(line)) lines.push(line);
     }
   } else {
-    for (const g of aspect.groups) lines.push(...groupLines(p, g));
+    for (const g of aspect.groups) lines.push(...(aspect.emphasis ? emphasisLines(p, g, aspect.emphasis) : groupLines(p, g)));
   }
   if (present.length === 0) {
     lines.push(`Phần này ${UNKNOWN}.`);
@@ -167,6 +183,31 @@ export function renderAspect(p: Procedure, aspect: Aspect, options: RenderOption
   const text = lines.join('\n');
   const budget = CARD_MAX_CHARS - (options.reserve ?? 0);
   return text.length <= budget ? text : text.slice(0, budget - 1) + '…';
+}
+
+/**
+ * A group led by the part asked about: who pays nothing (saying so when the rule names no
+ * one), or the online portals (saying when none is verified, then the other channels).
+ */
+function emphasisLines(p: Procedure, g: FactGroupName, emphasis: 'exemptions' | 'online'): string[] {
+  if (emphasis === 'exemptions' && g === 'fees' && p.fees) {
+    return [
+      p.fees.exemptions ? `Được miễn, giảm: ${p.fees.exemptions}` : 'Các văn bản em có không nêu trường hợp được miễn, giảm riêng cho thủ tục này.',
+      `Mức thu chung: ${p.fees.text}`,
+      ...(p.fees.note ? [p.fees.note] : []),
+    ];
+  }
+  if (emphasis === 'online' && g === 'submission' && p.submission) {
+    const online = p.submission.channels.filter((c) => c.kind === 'truc-tuyen');
+    const other = p.submission.channels.filter((c) => c.kind !== 'truc-tuyen');
+    return [
+      ...(online.length > 0
+        ? ['Nộp trực tuyến:', ...online.map((c) => `- ${c.text}${c.url ? `: ${c.url}` : ''}`)]
+        : ['Em chưa có thông tin đã kiểm chứng về nộp trực tuyến thủ tục này.']),
+      ...(other.length > 0 ? [`Ngoài ra: ${other.map((c) => `${CHANNEL_LABELS[c.kind].toLowerCase()} (${c.text})`).join('; ')}.`] : []),
+    ];
+  }
+  return groupLines(p, g);
 }
 
 function groupLines(p: Procedure, g: FactGroupName): string[] {

@@ -163,6 +163,12 @@ export const ProcedureSchema = z.strictObject({
   name: z.string().trim().min(3),
   /** How people ask for it: "làm giấy khai sinh", "khai sinh cho con", "lam ly lich tu phap". */
   phrasings: z.array(z.string().trim().min(2)).min(1, 'cần ít nhất một cách hỏi (phrasings)'),
+  /**
+   * Procedures people confuse with this one that this card does not cover ("ly hôn", "xác
+   * nhận tình trạng hôn nhân" for kết hôn): a message naming one is not this procedure, so it
+   * gets the honest "chưa có hướng dẫn" instead of this card.
+   */
+  notFor: z.array(z.string().trim().min(2)).default([]),
   /** Field (lĩnh vực) as the national database names it: "Hộ tịch", "Lý lịch tư pháp". */
   field: z.string().trim().min(2),
   agency: AgencyGroupSchema,

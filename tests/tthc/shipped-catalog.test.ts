@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { replyText } from '../../src/core/messages.ts';
 import { loadCatalogDir } from '../../src/tthc/catalog-loader.ts';
+import { loadAspects } from '../../src/tthc/aspects.ts';
 import { FACT_GROUPS } from '../../src/tthc/schema.ts';
 import { CARD_MAX_CHARS } from '../../src/tthc/render.ts';
 import type { Assistant } from '../../src/app.ts';
@@ -15,6 +16,7 @@ import { testAssistant } from '../helpers/test-assistant.ts';
 const dir = join(import.meta.dirname, '..', '..', 'knowledge', 'tthc');
 const loaded = loadCatalogDir(dir);
 const procedures = loaded.procedures.map((p) => p.procedure);
+const aspectIds = loadAspects(join(dir, 'aspects.yaml')).aspects.map((a) => a.id);
 
 describe('shipped procedure catalog', () => {
   test('loads every file without a problem and ships the procedures the plans single out', () => {
@@ -35,7 +37,9 @@ describe('shipped procedure catalog', () => {
         expect(ref.date, g).toMatch(/^\d{1,2}\/\d{1,2}\/\d{4}$/u);
       }
       expect(group.sources.length, g).toBeGreaterThan(0);
-      expect(group.verifiedOn, g).toBe('2026-11-21');
+      // Checked on or after the catalog's first review, never in the future.
+      expect(group.verifiedOn >= '2026-11-21', g).toBe(true);
+      expect(group.verifiedOn <= new Date().toISOString().slice(0, 10), g).toBe(true);
     }
   });
 });
@@ -61,10 +65,18 @@ describe('procedure cards in the dialogue', () => {
     expect(buttons.some((b) => b.kind === 'postback' && b.payload === `#tthc:${code}:giayto`)).toBe(true);
   });
 
-  test.each(procedures.flatMap((p) => ['giayto', 'thoigian', 'lephi', 'cancu'].map((a) => [p.code, a] as const)))('%s / %s: the follow-up answer fits and is sourced', async (code, aspect) => {
+  test.each(procedures.flatMap((p) => aspectIds.map((a) => [p.code, a] as const)))('%s / %s: the follow-up answer fits and is sourced', async (code, aspect) => {
     const reply = await assistant.dialogue.handle({ type: 'text', channel: 'web', userId: `asp-${code}-${aspect}`, text: `#tthc:${code}:${aspect}`, receivedAt: Date.now() });
     const text = replyText(reply);
     expect(text.length).toBeLessThanOrEqual(CARD_MAX_CHARS);
     expect(text).toContain('dichvucong.gov.vn');
+    expect(reply.sources.some((s) => s.doc === `tthc:${code}`)).toBe(true);
+  });
+
+  test('no procedure sends a citizen to a district office (district level abolished 01/7/2025)', () => {
+    for (const p of procedures) {
+      expect(p.agency.level, p.code).not.toBe('huyen');
+      expect(JSON.stringify(p), p.code).not.toMatch(/cấp huyện|UBND huyện|Ủy ban nhân dân huyện|quận, huyện/iu);
+    }
   });
 });
