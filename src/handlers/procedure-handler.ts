@@ -50,6 +50,8 @@ export const procedureHandler: Handler = async (ctx): Promise<TurnReply> => {
     return card(ctx, catalog, named.procedure);
   }
   if (catalog.asksForList(ctx.text) && !catalog.asksAboutServices(ctx.text)) return fieldsOverview(ctx, catalog);
+  // "Cần giấy tờ gì?" with no procedure named or discussed: ask which, rather than guess one.
+  if (ctx.text.split(/\s+/).length <= BARE_ASPECT_MAX_WORDS && catalog.detectAspect(ctx.text)) return whichProcedure(ctx, catalog);
   return nothingMatched(ctx, catalog);
 };
 
@@ -130,6 +132,16 @@ function fieldsOverview(ctx: TurnContext, catalog: ProcedureCatalog): TurnReply 
   ];
   const buttons = fields.slice(0, 6).map((f) => ({ kind: 'postback' as const, title: askButtonTitle(`Thủ tục ${f.field}`), payload: `#tthc:${FIELD_PAYLOAD}:${f.field}` }));
   return reply([buttonsMessage(lines.join('\n'), buttons)], [], {});
+}
+
+/** A short aspect question ("mất bao lâu?") names no procedure when it has at most this many words. */
+const BARE_ASPECT_MAX_WORDS = 6;
+
+/** "Cần giấy tờ gì?" with no procedure in the message or the conversation: ask which one. */
+function whichProcedure(ctx: TurnContext, catalog: ProcedureCatalog): TurnReply {
+  const buttons = catalog.procedures.slice(0, 6).map((p) => ({ kind: 'postback' as const, title: askButtonTitle(p.name), payload: `#tthc:${p.code}` }));
+  const text = 'Dạ, em chưa có thông tin anh/chị đang hỏi về thủ tục nào ạ. Anh/chị cho em biết tên thủ tục (ví dụ: đăng ký khai sinh, đăng ký thường trú), hoặc chọn một thủ tục em có hướng dẫn:';
+  return reply([buttonsMessage(text, buttons)], [], { procedure: undefined });
 }
 
 /**

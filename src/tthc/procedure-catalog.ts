@@ -20,6 +20,8 @@ import type { Procedure } from './schema.ts';
 export const MATCH_MIN_SCORE = 0.6;
 /** …and this share of the message's topic words belongs to the catalog's vocabulary. */
 export const MATCH_MIN_COVERAGE = 0.34;
+/** How surely a follow-up must name another procedure to leave the current one. */
+export const SWITCH_MIN_SCORE = 0.75;
 /** An aspect is recognised in a follow-up message from this score. */
 export const ASPECT_MIN_SCORE = 0.7;
 /** A request for a list ("các thủ tục …") from this score. */
@@ -198,8 +200,10 @@ export class ProcedureCatalog {
    */
   followUpPayload(text: string, currentCode: string | undefined): string | undefined {
     if (!currentCode || !this.byCode.has(currentCode) || text.startsWith('#')) return undefined;
+    // Within a conversation about one procedure, only a clear naming of another switches to it
+    // ("người già …" brushes against khai tử's phrasings; "còn khai tử thì sao" names it).
     const other = this.recognize(text);
-    if (other && other.procedure.code !== currentCode) return undefined;
+    if (other && other.procedure.code !== currentCode && other.score >= SWITCH_MIN_SCORE) return undefined;
     // "Còn ly hôn thì cần giấy tờ gì?" is about a procedure the catalog lacks, not the last one.
     if (this.namesMissing(text)) return undefined;
     const aspect = this.detectAspect(text, currentCode);
