@@ -186,6 +186,15 @@ function listSection(hits: readonly SearchHit[], keywords: readonly string[], te
 }
 
 /**
+ * Another document's passage ranked as high, holding as many of the question's words and
+ * phrases: the two documents answer together ("đoàn thanh niên" in one plan, "MTTQ và các
+ * tổ chức chính trị - xã hội" in another), so neither alone is the whole answer.
+ */
+function nearTie(top: SearchHit, other: SearchHit): boolean {
+  return other.score >= top.score * 0.95 && (other.phraseCoverage ?? 0) >= (top.phraseCoverage ?? 0);
+}
+
+/**
  * Builds the answer from ranked hits.
  * - A list: when several top hits are items of the same section (bullets of one heading,
  *   rows of one table group), they are shown together in document order.
@@ -229,7 +238,7 @@ export function composeAnswer(hits: readonly SearchHit[], keywords: readonly str
   const excerpts = [main];
   const second = hits
     .slice(1, 5)
-    .find((h) => h.chunk.docId !== top.chunk.docId && h.coverage >= top.coverage && h.coverage >= 0.7 && h.score >= top.score * 0.8);
+    .find((h) => h.chunk.docId !== top.chunk.docId && h.coverage >= top.coverage && h.score >= top.score * 0.8 && (h.coverage >= 0.7 || nearTie(top, h)));
   const room = budget - main.length;
   if (second && room >= 200) {
     const extract = extractFromChunk(second.chunk.text, keywords, room, termsOf);

@@ -45,7 +45,9 @@ export function knowledgeAnswer(intent: string): Handler {
     if (missing.length > 0) ({ answer, missing } = withGivingSentence(ctx, answer, missing));
     const text = missing.length > 0 ? sayWhatIsNotGiven(ctx, answer, missing) : answer.text;
     const messages: TurnReply['messages'] = [{ type: 'text', text }];
-    if (intent === 'procedure_question') messages.push(onlineServiceMessage(ctx));
+    // Where to do things online, when the answer leaves room for it (and a change note) on a phone screen.
+    const online = onlineServiceMessage(ctx);
+    if (intent === 'procedure_question' && text.length + online.text.length <= ROOM_FOR_ONLINE_LINE) messages.push(online);
     return { messages, intent, sources: answer.sources, confidence: answer.confidence, remember: { task: taskShownIn(ctx, answer.used[0]) }, missing };
   };
 }
@@ -125,6 +127,9 @@ function sayWhatIsNotGiven(ctx: TurnContext, answer: ComposedAnswer, missing: re
   }
   return `${body}\n(Văn bản không nêu ${labels}.)${citations}`;
 }
+
+/** A phone screen (1,200 characters) less room for a short change note. */
+const ROOM_FOR_ONLINE_LINE = 1000;
 
 /** Where to do a procedure online: the official portals from configuration. */
 function onlineServiceMessage(ctx: TurnContext): Reply['messages'][number] {

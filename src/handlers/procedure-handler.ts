@@ -170,7 +170,9 @@ async function nothingMatched(ctx: TurnContext, catalog: ProcedureCatalog): Prom
   // results by post): the plans' answer when they hold one. A procedure the catalog lacks
   // ("đổi tên cho con", "cấp sổ đỏ") is none of these and gets the honest reply below.
   const forPlans =
-    !catalog.soundsLikeRequest(ctx.text) || catalog.genericShare(ctx.text) >= GENERIC_MIN_SHARE || catalog.asksAboutServices(ctx.text);
+    !catalog.soundsLikeRequest(ctx.text) || catalog.genericShare(ctx.text) >= GENERIC_MIN_SHARE ||
+    catalog.asksAboutServices(ctx.text) ||
+    catalog.asksWhatPlansSet(ctx.text);
   if (answer.intent === INTENT && answer.sources.length > 0 && forPlans) {
     const messages = [...answer.messages, ...suggestion];
     return fits(messages) ? { ...answer, messages } : answer;

@@ -8,6 +8,7 @@
 import { buttonsMessage, type ConversationState, type Handler, type TurnContext, type TurnReply } from '../core/dialogue.ts';
 import type { Button, OutgoingMessage, Reply, SourceRef } from '../core/messages.ts';
 import type { DocumentMeta } from '../kb/types.ts';
+import type { SearchHit } from '../retrieval/knowledge-base.ts';
 import { analyze, foldDiacritics } from '../nlu/vietnamese.ts';
 import { byDocumentOrder, RecordLookup, type AgencyRole, type TaskMatch } from '../records/record-lookup.ts';
 import type { TargetRecord, TaskRecord } from '../records/schema.ts';
@@ -154,6 +155,8 @@ export function leadAnswer(intent: string): Handler {
     const matches = named.length > 0 && ofNamed.length > 0 && matchConfidence(ofNamed[0]!) >= MIN_RECORD_CONFIDENCE ? ofNamed : found;
     const top = matches[0];
     if (!top || matchConfidence(top) < MIN_RECORD_CONFIDENCE) return fallback(ctx);
+    const passage = await passageAnsweringWhole(ctx, lookup, matchConfidence(top));
+    if (passage) return fallback({ ...ctx, hits: [passage, ...ctx.hits.filter((h) => h !== passage)] });
 
     const others = matches
       .slice(1)
@@ -173,6 +176,30 @@ export function leadAnswer(intent: string): Handler {
     }
     return taskReply(ctx, intent, shown.map((m) => m.task), matchConfidence(top));
   };
+}
+
+/** A passage holding nearly every word of the question beats a row that holds fewer. */
+const WHOLE_QUESTION_MATCH = 0.9;
+/** How much better than the row's match the passage must be. */
+const PASSAGE_LEAD_MARGIN = 0.2;
+
+/**
+ * "… theo khung chương trình do cơ quan nào hướng dẫn?": one paragraph of the text holds the
+ * whole question and names the agency, while the nearest appendix row is only related. The
+ * paragraph answers; the row would answer another question.
+ */
+async function passageAnsweringWhole(ctx: TurnContext, lookup: RecordLookup, rowMatch: number): Promise<SearchHit | undefined> {
+  if (rowMatch + PASSAGE_LEAD_MARGIN > 1) return undefined;
+  const answers = (hit: SearchHit | undefined): hit is SearchHit => {
+    if (!hit || hit.chunk.kind === 'table_row' || hit.phraseCoverage === undefined) return false;
+    const passageMatch = (hit.coverage + hit.phraseCoverage) / 2;
+    return passageMatch >= WHOLE_QUESTION_MATCH && passageMatch >= rowMatch + PASSAGE_LEAD_MARGIN && lookup.agencies.resolve(hit.chunk.text).length > 0;
+  };
+  // The hits favour table rows for "who leads" questions: the best paragraph may be further down, or below the cut.
+  const boosted = ctx.hits.find((h) => h.chunk.kind !== 'table_row');
+  if (answers(boosted)) return boosted;
+  const plain = (await ctx.services.kb.search(ctx.text, { limit: 3 })).find((h) => h.chunk.kind !== 'table_row');
+  return answers(plain) ? plain : undefined;
 }
 
 /** Whether a task's lead or coordinating units include one of the agencies (or their units). */

@@ -59,6 +59,12 @@ export const AspectsFileSchema = z.strictObject({
    * catalog has no match, such a question is answered from the plans if they hold it.
    */
   serviceTopics: z.array(z.string().trim().min(1)).default([]),
+  /**
+   * Words that ask what a plan sets rather than how to get a procedure done ("từ năm nào",
+   * "chủ trương"): a message the catalog does not match that uses one is answered from the
+   * plans when they hold an answer, even if it also says "cấp phép" or "xin".
+   */
+  planQuestionWords: z.array(z.string().trim().min(1)).default([]),
   /** Words that carry no aspect ("ạ", "vậy", "ad"), set aside before aspects are scored. */
   fillers: z.array(z.string().trim().min(1)).default([]),
 });

@@ -64,6 +64,7 @@ export class ProcedureCatalog {
   private readonly fieldKeys: Array<{ field: string; folded: string }>;
   private readonly requestKeys: string[];
   private readonly serviceKeys: string[];
+  private readonly planQuestionKeys: string[];
   /** Folded names of confusable procedures the catalog lacks, per procedure (`notFor`). */
   private readonly notForKeys: string[][];
 
@@ -103,6 +104,7 @@ export class ProcedureCatalog {
     this.neutral = new Set([...common, ...folded(aspects.aspects.flatMap((a) => a.examples)), ...folded(aspects.listing.examples)]);
     this.requestKeys = aspects.requestWords.map(foldPhrase).filter((w) => w.length > 0);
     this.serviceKeys = aspects.serviceTopics.map(foldPhrase).filter((w) => w.length > 0);
+    this.planQuestionKeys = aspects.planQuestionWords.map(foldPhrase).filter((w) => w.length > 0);
     this.notForKeys = this.procedures.map((p) => p.notFor.map(foldPhrase).filter((w) => w.length > 0));
     this.fieldKeys = [...new Set(this.procedures.map((p) => p.field))].map((field) => ({ field, folded: foldPhrase(field) }));
   }
@@ -249,6 +251,12 @@ export class ProcedureCatalog {
   asksAboutServices(text: string): boolean {
     const q = ' ' + foldPhrase(text) + ' ';
     return this.serviceKeys.some((k) => q.includes(' ' + k + ' '));
+  }
+
+  /** True when the message asks what a plan sets ("từ năm nào thì không cấp phép …"), not how to do a procedure. */
+  asksWhatPlansSet(text: string): boolean {
+    const q = ' ' + foldPhrase(text) + ' ';
+    return this.planQuestionKeys.some((k) => q.includes(' ' + k + ' '));
   }
 
   /**

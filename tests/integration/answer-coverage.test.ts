@@ -103,3 +103,23 @@ describe('responsibilities from the Tổ chức thực hiện sections', () => {
     expect(text.length).toBeLessThanOrEqual(1200);
   });
 });
+
+describe('"which agency" answered by the paragraph that holds the whole question', () => {
+  test.each([
+    // 001 III.2: the paragraph names the ministry; the nearest appendix row is a training task led by Sở TT&TT.
+    ['Kiến thức cán bộ chuyên trách CNTT các CQNN được chuẩn hóa theo khung chương trình bồi dưỡng do cơ quan nào hướng dẫn?', 'bo thong tin va truyen thong', '516'],
+    // 003 II.3: the training programme follows the ministry's standard.
+    ['Chương trình đào tạo, bồi dưỡng kiến thức CNTT được cập nhật thường xuyên theo tiêu chuẩn của cơ quan nào?', 'bo thong tin va truyen thong', '85'],
+  ])('%s', async (question, agency, line) => {
+    const { reply, folded } = await ask(question);
+    expect(folded).toContain(agency);
+    expect(reply.sources[0]?.lines?.startsWith(line)).toBe(true);
+  });
+
+  test('two documents that answer equally are both shown, each cited', async () => {
+    const { reply, folded } = await ask('Ở xã, đoàn thanh niên với hội phụ nữ có được giao hướng dẫn bà con dùng dịch vụ công trực tuyến không?');
+    expect(folded).toContain('doan thanh nien');
+    expect(folded).toContain('to chuc chinh tri - xa hoi');
+    expect(new Set(reply.sources.map((s) => s.doc)).size).toBeGreaterThanOrEqual(2);
+  });
+});

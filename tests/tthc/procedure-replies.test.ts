@@ -57,6 +57,10 @@ describe('general online-service questions → the plans', () => {
     'đoàn viên thanh niên có đi hướng dẫn dân nộp hồ sơ trực tuyến không',
     'mặt trận tổ quốc xã có tham gia hướng dẫn người dân làm thủ tục online không',
     'nộp hồ sơ xong có nhận kết quả qua bưu điện được không',
+    // Colloquial "trả phí/nộp tiền qua mạng" is the plans' "thanh toán trực tuyến".
+    'xã vận động dân trả tiền thủ tục qua mạng, tỉnh có chủ trương gì',
+    // Asking what a plan sets (a year), though it says "cấp phép": not a procedure request.
+    'từ năm nào thì không cấp phép cột ăng ten cồng kềnh nữa',
   ])('"%s" gets a cited plan answer, not "chưa có hướng dẫn"', async (q) => {
     const reply = await ask(q);
     const text = replyText(reply);
