@@ -40,6 +40,8 @@ export function chatResponse(reply: Reply) {
     intent: reply.intent,
     sources: reply.sources.map((s) => ({ doc: s.doc, title: s.title, section: s.section, date: s.date, lines: s.lines })),
     confidence: Math.round(reply.confidence * 1000) / 1000,
+    // Additive (the staff side): the logged turn, for POST /api/feedback.
+    ...(reply.messageId ? { messageId: reply.messageId, askFeedback: reply.askFeedback ?? false } : {}),
   };
 }
 
