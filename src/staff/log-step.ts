@@ -40,7 +40,9 @@ export function logStep(deps: LogStepDeps): Step {
     if (message.channel === 'cli') return next();
     const question = message.type === 'text' ? message.text.replace(/^#ask:/, '') : message.type === 'media' ? `[${message.mediaKind}]` : '[follow]';
 
-    const number = /^\d{1,2}$/.test(turn.text) ? turn.state.lastChoices?.[Number(turn.text) - 1] : undefined;
+    // During a handoff a typed number is for the staff, not an old feedback choice.
+    const inHandoff = turn.state.lastIntent === 'handoff' || turn.state.lastIntent === 'handoff_open';
+    const number = /^\d{1,2}$/.test(turn.text) && !inHandoff ? turn.state.lastChoices?.[Number(turn.text) - 1] : undefined;
     const feedback = FEEDBACK_PAYLOAD.exec(number ?? turn.text);
     let reply: TurnReply;
     if (feedback) {

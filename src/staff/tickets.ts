@@ -188,7 +188,8 @@ export class TicketStore {
   }
 
   private toTicket(r: TicketRow): Ticket {
-    const recent = JSON.parse(r.recent_json) as HandoffLine[];
+    // Silent turns of an earlier handoff left empty replies in the conversation.
+    const recent = (JSON.parse(r.recent_json) as HandoffLine[]).filter((l) => l.text.trim() !== '');
     const own = this.db.prepare('SELECT * FROM handoff_messages WHERE handoff_id = ? ORDER BY id').all(r.id) as MessageRow[];
     const messages: TicketMessage[] = [
       ...recent.map((l) => ({ from: l.direction === 'in' ? ('user' as const) : ('assistant' as const), text: l.text, at: l.at })),
