@@ -178,7 +178,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     config, db, kb, records, dialogue, intents, conversations, handoffs, quiz, staff, buildReport, startup,
     close: () => {
       quiz.stop();
-      staff.desk.stop();
+      staff.stop();
       db.close();
     },
   };

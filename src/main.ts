@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     // Staff replies and handoff notices too (the web chat polls GET /api/chat/inbox instead).
     assistant.staff.desk.register(channel, (userId, messages) => runtime.push(channel, userId, messages));
   }
-  assistant.staff.desk.start();
+  assistant.staff.start(config.retentionDays);
 
   const stop = () => {
     logger.info('Đang dừng (shutting down)…');

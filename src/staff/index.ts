@@ -28,6 +28,9 @@ export interface StaffSide {
   curatedStep: Step;
   /** Retention: closed tickets, feedback and logged turns older than `days` (0 = keep). */
   prune(days: number, now?: number): number;
+  /** Starts the desk's sweep (deliveries, no-reply timeouts) and a daily retention pass. */
+  start(retentionDays: number): void;
+  stop(): void;
 }
 
 export interface StaffSideOptions {
@@ -45,6 +48,12 @@ export function createStaffSide(o: StaffSideOptions): StaffSide {
   const log = new AnswerLog(o.db);
   const feedback = new FeedbackStore(o.db, log);
   const curated = new CuratedAnswers(o.db, o.analyze);
+  let daily: NodeJS.Timeout | undefined;
+  const prune = (days: number, now = Date.now()) => {
+    if (days <= 0) return 0;
+    const cutoff = now - days * 86_400_000;
+    return tickets.prune(cutoff) + feedback.prune(cutoff) + log.prune(cutoff);
+  };
   return {
     tickets,
     desk,
@@ -55,10 +64,23 @@ export function createStaffSide(o: StaffSideOptions): StaffSide {
     curatedDir: o.curatedDir,
     intake: [logStep({ log, feedback, logger: o.logger }), takeoverStep(desk)],
     curatedStep: curatedStep(curated),
-    prune: (days, now = Date.now()) => {
-      if (days <= 0) return 0;
-      const cutoff = now - days * 86_400_000;
-      return tickets.prune(cutoff) + feedback.prune(cutoff) + log.prune(cutoff);
+    prune,
+    start: (retentionDays) => {
+      desk.start();
+      if (daily || retentionDays <= 0) return;
+      daily = setInterval(() => {
+        try {
+          prune(retentionDays);
+        } catch (error) {
+          o.logger.warn('retention of the staff side failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      }, 86_400_000);
+      daily.unref();
+    },
+    stop: () => {
+      desk.stop();
+      if (daily) clearInterval(daily);
+      daily = undefined;
     },
   };
 }
