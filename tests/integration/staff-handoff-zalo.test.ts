@@ -105,6 +105,11 @@ describe('Zalo OA', () => {
     await waitFor(() => oa.textsFor(user).some((t) => t.includes('Câu trả lời có hữu ích không?')), 'the feedback prompt');
     const prompt = oa.delivered.find((d) => d.userId === user && d.text.includes('hữu ích'))!;
     expect(prompt.buttons?.map((b) => b.payload)).toEqual([expect.stringMatching(/^#fb:up:m-/), expect.stringMatching(/^#fb:down:m-/)]);
+    // The OA client sends a tapped button's payload back as text: 👎 is thanked, with staff offered.
+    await oaSay(user, String(prompt.buttons![1]!.payload));
+    await waitFor(() => oa.textsFor(user).some((t) => t.includes('cảm ơn anh/chị đã góp ý')), 'thanks for the 👎');
+    const { body: queue } = await admin<{ groups: Array<{ question: string; reasons: Record<string, number> }> }>('/api/admin/unanswered');
+    expect(queue.groups.find((g) => g.question === QUESTION)?.reasons.rated_down).toBeGreaterThanOrEqual(1);
 
     await oaSay(user, 'tôi muốn gặp cán bộ');
     await waitFor(() => oa.textsFor(user).some((t) => t.includes('yêu cầu số')), 'the acknowledgement');
