@@ -36,6 +36,7 @@ import { todayStep } from './handlers/today.ts';
 import { screenStep } from './handlers/screen.ts';
 import { loadSafetyScreen } from './nlu/safety-screen.ts';
 import { taskFollowUp } from './handlers/records-handlers.ts';
+import { createStaffSide, type StaffSide } from './staff/index.ts';
 
 export interface Assistant {
   config: AppConfig;
@@ -49,6 +50,8 @@ export interface Assistant {
   handoffs: HandoffRepository;
   /** Solo practice and trainer sessions (GET/POST /api/quiz/*, the chat's quiz activity). */
   quiz: QuizService;
+  /** Handoff tickets and the staff desk, the answer log, feedback and curated answers (src/staff). */
+  staff: StaffSide;
   /** Set when this start-up had to (re)build the index. */
   buildReport?: BuildReport;
   /** Milliseconds spent in each start-up stage. */
@@ -130,6 +133,16 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const quiz = await time('quiz', () => createQuizService({ db, questions: quizQuestions, documents: kb.documents, logger, clock: options.quizClock }));
   const conversations = new ConversationRepository(db);
   const handoffs = new HandoffRepository(db);
+  const staff = createStaffSide({
+    db,
+    logger,
+    analyze: (text) => analyze(text, thesaurus, 'query'),
+    officialChannel: config.officialChannel,
+    replyTimeoutMs: config.staff.replyTimeoutMs,
+    curatedDir: config.staff.curatedDir,
+  });
+  const prunedStaff = staff.prune(config.retentionDays);
+  if (prunedStaff > 0) logger.info(`Đã xóa ${prunedStaff} yêu cầu đã đóng, góp ý và lượt hỏi cũ hơn ${config.retentionDays} ngày (retention)`);
   const pruned = conversations.prune(config.retentionDays);
   if (pruned > 0) logger.info(`Đã xóa ${pruned} tin nhắn cũ hơn ${config.retentionDays} ngày (retention)`);
 
@@ -144,7 +157,8 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const services: DialogueServices = {
     frames,
     changes,
-    screens: [screenStep(safety), todayStep],
+    screens: [screenStep(safety), staff.curatedStep, todayStep],
+    intake: staff.intake,
     kb,
     records,
     thesaurus,
@@ -161,9 +175,10 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   };
   const dialogue = new Dialogue(services, createHandlers());
   return {
-    config, db, kb, records, dialogue, intents, conversations, handoffs, quiz, buildReport, startup,
+    config, db, kb, records, dialogue, intents, conversations, handoffs, quiz, staff, buildReport, startup,
     close: () => {
       quiz.stop();
+      staff.stop();
       db.close();
     },
   };

@@ -70,6 +70,10 @@ const EnvSchema = z.object({
   ZALO_BOT_SECRET_TOKEN: optionalText,
   ZALO_BOT_API_BASE_URL: z.string().optional().default('https://bot-api.zaloplatforms.com'),
   ADMIN_TOKEN: optionalText,
+  /** Minutes an open handoff may wait for a first staff reply before the user is given the hotline (0 = never). */
+  HANDOFF_REPLY_TIMEOUT_MINUTES: number(240),
+  /** Where curated answers are exported to and imported from (default KNOWLEDGE_DIR/curated). */
+  CURATED_DIR: optionalText,
   /** Trainer console and quiz-session API (Bearer token); unset = only from this machine (localhost). */
   TRAINER_TOKEN: optionalText,
   /** The address learners open (join link and QR code), e.g. https://trolyao.bacgiang.gov.vn; default: the address the console was opened at. */
@@ -114,6 +118,8 @@ export interface AppConfig {
   };
   zaloBot: { token?: string; secretToken?: string; apiBaseUrl: string };
   adminToken?: string;
+  /** The staff side: how long a handoff waits for staff before the hotline message; the curated answers' folder. */
+  staff: { replyTimeoutMs: number; curatedDir: string };
   /** Trainer sessions: the console's token and the public address for join links. */
   quiz: { trainerToken?: string; publicBaseUrl?: string };
   /** How the OA webhook signature is checked (UNCONFIRMED details are settings). */
@@ -172,6 +178,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     zaloBot: { token: e.ZALO_BOT_TOKEN, secretToken: e.ZALO_BOT_SECRET_TOKEN, apiBaseUrl: e.ZALO_BOT_API_BASE_URL },
     adminToken: e.ADMIN_TOKEN,
+    staff: {
+      replyTimeoutMs: Math.max(0, e.HANDOFF_REPLY_TIMEOUT_MINUTES) * 60_000,
+      curatedDir: resolve(e.CURATED_DIR ?? resolve(e.KNOWLEDGE_DIR, 'curated')),
+    },
     quiz: { trainerToken: e.TRAINER_TOKEN, publicBaseUrl: e.PUBLIC_BASE_URL },
     zaloSignature: { mode: e.ZALO_OA_SIGNATURE_MODE, secret: e.ZALO_OA_SIGNATURE_SECRET, timestamp: e.ZALO_OA_SIGNATURE_TIMESTAMP },
     zaloDelivery: {

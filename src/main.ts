@@ -11,6 +11,7 @@ import { createServer } from './http/server.ts';
 import { createAdminRouter } from './http/admin.ts';
 import { createQuizRouter } from './http/quiz-api.ts';
 import { createRecordsRouter } from './http/records-api.ts';
+import { createStaffPublicRouter } from './http/staff-public.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { createZaloRouters, startZaloRuntime, type ZaloRuntime } from './channels/outbox/runtime.ts';
 
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
   const routers = [
     ...createZaloRouters(config, () => zalo, logger),
-    createAdminRouter({ adminToken: config.adminToken, handoffs: () => assistant?.handoffs }),
+    createAdminRouter({ adminToken: config.adminToken, handoffs: () => assistant?.handoffs, staff: () => assistant?.staff, minConfidence: config.answer.minConfidence }),
+    createStaffPublicRouter(() => assistant?.staff),
     createRecordsRouter(() => assistant?.records),
     createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, publicBaseUrl: config.quiz.publicBaseUrl, logger }),
   ];
@@ -48,7 +50,10 @@ async function main(): Promise<void> {
   for (const channel of zalo?.channels ?? []) {
     const runtime = zalo!;
     assistant.quiz.notifier.register(channel, (userId, messages) => runtime.push(channel, userId, messages));
+    // Staff replies and handoff notices too (the web chat polls GET /api/chat/inbox instead).
+    assistant.staff.desk.register(channel, (userId, messages) => runtime.push(channel, userId, messages));
   }
+  assistant.staff.start(config.retentionDays);
 
   const stop = () => {
     logger.info('Đang dừng (shutting down)…');

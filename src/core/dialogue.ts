@@ -89,6 +89,8 @@ export interface DialogueServices {
    * province); run in order after payloads, each `(turn, next)`.
    */
   screens?: readonly Step[];
+  /** Steps that run before all others (the staff side: turn log and feedback, a handoff's takeover). */
+  intake?: readonly Step[];
 }
 
 /**
@@ -277,6 +279,7 @@ export class Dialogue {
    */
   private steps(): Step[] {
     return [
+      ...(this.services.intake ?? []),
       this.nonText,
       this.limits,
       this.activity,

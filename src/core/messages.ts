@@ -72,6 +72,10 @@ export interface Reply {
    * logs; channels do not render it. Structural type: src/nlu/question-frame.ts.
    */
   frame?: { docIds: string[]; attributes: string[]; counted?: string; years: string[]; agencyIds: string[] };
+  /** The logged turn this reply answers (feedback refers to it); set on the web and Zalo channels. */
+  messageId?: string;
+  /** The reply is an answer worth a 👍/👎 (the web chat shows them). */
+  askFeedback?: boolean;
 }
 
 /** The text a person reads, including buttons as a numbered list for channels that cannot draw them. */

@@ -33,14 +33,23 @@ export const payloadHandler: Handler = async (ctx): Promise<Reply> => {
  * "Gặp cán bộ": records the request with the recent conversation for staff
  * (GET /api/admin/handoffs) and gives the office hours and hotline from configuration.
  */
-export const handoffHandler: Handler = (ctx) => {
-  const { officeHours, hotline, portalUrl } = ctx.services.config.officialChannel;
-  const number = recordHandoff(ctx);
+export const handoffHandler: Handler = (ctx) => handoffAck(ctx.services.config.officialChannel, recordHandoff(ctx));
+
+/**
+ * The one acknowledgement of a handoff: the request's number, that a staff member answers in
+ * this conversation (with a ticket), the office hours, the hotline and the portal.
+ */
+export function handoffAck(officialChannel: { officeHours: string; hotline: string; portalUrl: string }, number: number | undefined): Reply {
+  const { officeHours, hotline, portalUrl } = officialChannel;
   const contact = hotline ? `số điện thoại hỗ trợ ${hotline}` : `Bộ phận một cửa của UBND xã, phường nơi anh/chị cư trú`;
-  const text = `Dạ, em đã ghi nhận anh/chị muốn gặp cán bộ${number ? ` (yêu cầu số ${number})` : ''}, cán bộ sẽ xem lại nội dung anh/chị đã hỏi. Giờ làm việc: ${officeHours}. Anh/chị có thể liên hệ ${contact}, hoặc gửi phản ánh, kiến nghị qua Cổng Dịch vụ công: ${portalUrl}.`;
+  const takeover = number
+    ? ` Cán bộ sẽ trả lời anh/chị ngay trong cuộc trò chuyện này; trong lúc chờ, tin nhắn anh/chị gửi sẽ được chuyển cho cán bộ.`
+    : ` Cán bộ sẽ xem lại nội dung anh/chị đã hỏi.`;
+  const back = number ? ` Muốn hỏi lại trợ lý ảo, anh/chị nhắn "quay lại trợ lý" ạ.` : '';
+  const text = `Dạ, em đã ghi nhận anh/chị muốn gặp cán bộ${number ? ` (yêu cầu số ${number})` : ''}.${takeover} Giờ làm việc: ${officeHours}. Anh/chị có thể liên hệ ${contact}, hoặc gửi phản ánh, kiến nghị qua Cổng Dịch vụ công: ${portalUrl}.${back}`;
   if (!hotline) return plainReply(text, 'handoff');
   return { messages: [buttonsMessage(text, [{ kind: 'phone', title: 'Gọi số hỗ trợ', phone: hotline }], false)], intent: 'handoff', sources: [], confidence: 1 };
-};
+}
 
 function recordHandoff(ctx: TurnContext): number | undefined {
   const { handoffs, conversations, logger } = ctx.services;

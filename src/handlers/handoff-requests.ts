@@ -35,7 +35,13 @@ export class HandoffRepository implements HandoffRecorder {
     this.insertStmt = db.prepare('INSERT INTO handoff_requests (channel, user_id, text, recent_json, created_at) VALUES (?, ?, ?, ?, ?)');
   }
 
+  /** A user with an open (or claimed) request keeps it: asking again returns its number. */
   record(request: { channel: string; userId: string; text: string; recent: HandoffLine[] }, now = Date.now()): number {
+    const open = this.db
+      .prepare("SELECT id FROM handoff_requests WHERE channel = ? AND user_id = ? AND status IN ('open', 'claimed') ORDER BY id DESC LIMIT 1")
+      .pluck()
+      .get(request.channel, request.userId) as number | undefined;
+    if (open !== undefined) return open;
     const result = this.insertStmt.run(request.channel, request.userId, request.text, JSON.stringify(request.recent), now);
     return Number(result.lastInsertRowid);
   }

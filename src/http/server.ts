@@ -2,6 +2,7 @@
  * The HTTP surface (design.md §4): health, the chat API and the web chat page.
  * Bad input gets a 4xx with a clear message; a bug gets a 500 and a log line.
  */
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -40,6 +41,10 @@ export function chatResponse(reply: Reply) {
     intent: reply.intent,
     sources: reply.sources.map((s) => ({ doc: s.doc, title: s.title, section: s.section, date: s.date, lines: s.lines })),
     confidence: Math.round(reply.confidence * 1000) / 1000,
+    // Additive (the staff side): the logged turn, for POST /api/feedback; a reply that is no
+    // turn of the dialogue (the rate-limit notice) still gets an id, which no feedback can rate.
+    messageId: reply.messageId ?? `m-${randomUUID()}`,
+    askFeedback: reply.askFeedback ?? false,
   };
 }
 

@@ -171,6 +171,54 @@ export const migrations: readonly Migration[] = [
       DELETE FROM kb_meta WHERE key = 'fingerprint';
     `,
   },
+  {
+    version: 7,
+    name: 'staff side: handoff tickets with takeover, staff actions, answer log, feedback, curated answers',
+    sql: `
+      ALTER TABLE handoff_requests ADD COLUMN claimed_by TEXT;
+      ALTER TABLE handoff_requests ADD COLUMN claimed_at INTEGER;
+      ALTER TABLE handoff_requests ADD COLUMN closed_by TEXT;
+      ALTER TABLE handoff_requests ADD COLUMN closed_at INTEGER;
+      ALTER TABLE handoff_requests ADD COLUMN first_reply_at INTEGER;
+      ALTER TABLE handoff_requests ADD COLUMN timeout_notified_at INTEGER;
+      ALTER TABLE handoff_requests ADD COLUMN delivery_problem TEXT;
+      CREATE INDEX handoff_requests_user ON handoff_requests(channel, user_id, status);
+      CREATE TABLE handoff_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        handoff_id INTEGER NOT NULL REFERENCES handoff_requests(id),
+        author TEXT NOT NULL CHECK (author IN ('user', 'staff', 'system')),
+        staff TEXT, text TEXT NOT NULL,
+        delivery TEXT NOT NULL DEFAULT 'none' CHECK (delivery IN ('none', 'pending', 'sent', 'failed', 'web')),
+        outbox_ids TEXT, delivery_error TEXT, created_at INTEGER NOT NULL
+      );
+      CREATE INDEX handoff_messages_ticket ON handoff_messages(handoff_id, id);
+      CREATE INDEX handoff_messages_delivery ON handoff_messages(delivery, id);
+      CREATE TABLE staff_actions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, staff TEXT NOT NULL, action TEXT NOT NULL,
+        target TEXT, detail TEXT, created_at INTEGER NOT NULL
+      );
+      CREATE INDEX staff_actions_created ON staff_actions(created_at);
+      CREATE TABLE answer_log (
+        id TEXT PRIMARY KEY, channel TEXT NOT NULL, user_id TEXT NOT NULL, question TEXT NOT NULL,
+        answer TEXT NOT NULL, intent TEXT NOT NULL, confidence REAL NOT NULL, sources_json TEXT NOT NULL,
+        outcome TEXT NOT NULL, latency_ms INTEGER NOT NULL, created_at INTEGER NOT NULL
+      );
+      CREATE INDEX answer_log_user ON answer_log(channel, user_id, created_at);
+      CREATE INDEX answer_log_created ON answer_log(created_at);
+      CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, channel TEXT NOT NULL, user_id TEXT NOT NULL,
+        rating TEXT NOT NULL CHECK (rating IN ('up', 'down')), comment TEXT,
+        question TEXT, answer TEXT, intent TEXT, confidence REAL, sources_json TEXT, created_at INTEGER NOT NULL,
+        UNIQUE (message_id, user_id)
+      );
+      CREATE INDEX feedback_created ON feedback(created_at);
+      CREATE TABLE curated_answers (
+        id TEXT PRIMARY KEY, questions_json TEXT NOT NULL, answer TEXT NOT NULL, source TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'withdrawn')),
+        created_by TEXT NOT NULL, created_at INTEGER NOT NULL, updated_by TEXT NOT NULL, updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -158,13 +158,10 @@ export class ZaloQueue {
 
   /**
    * Queues messages no one asked for just now (a quiz session pushing its next question), after
-   * the user's replies already queued. Returns how many rows were added.
+   * the user's replies already queued. Returns the ids of the rows added (a staff reply follows them).
    */
-  enqueue(channel: Channel, userId: string, payloads: readonly unknown[], now = Date.now()): number {
-    this.db.transaction(() => {
-      for (const p of payloads) this.insertOutStmt.run(null, channel, userId, JSON.stringify(p), now, now);
-    })();
-    return payloads.length;
+  enqueue(channel: Channel, userId: string, payloads: readonly unknown[], now = Date.now()): number[] {
+    return this.db.transaction(() => payloads.map((p) => Number(this.insertOutStmt.run(null, channel, userId, JSON.stringify(p), now, now).lastInsertRowid)))();
   }
 
   /** Ends an inbox row without (further) replies: a bug while answering, or a user over the rate limit. */

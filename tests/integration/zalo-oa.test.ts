@@ -185,7 +185,8 @@ describe('tokens and Zalo failures', () => {
 describe('conversation', () => {
   test('"gặp cán bộ" is recorded for staff, tells the hours and hotline, split under 2000 characters', async () => {
     const before = fake.textsFor('u-handoff').length;
-    await ask('u-handoff', 'Tỷ lệ hộ gia đình có Internet cáp quang băng rộng năm 2024?');
+    // The answer, then "Câu trả lời có hữu ích không?".
+    await ask('u-handoff', 'Tỷ lệ hộ gia đình có Internet cáp quang băng rộng năm 2024?', 2);
     const texts = await ask('u-handoff', 'tôi muốn gặp cán bộ', 2);
     expect(texts.length).toBeGreaterThanOrEqual(2);
     for (const t of texts) expect(t.length).toBeLessThanOrEqual(2000);
@@ -194,7 +195,7 @@ describe('conversation', () => {
     const joined = texts.join(' ');
     expect(joined).toContain('Ngày thứ 24');
     expect(joined).toContain(HOTLINE);
-    const parts = fake.delivered.filter((d) => d.userId === 'u-handoff').slice(before + 1);
+    const parts = fake.delivered.filter((d) => d.userId === 'u-handoff').slice(before + 2);
     expect(parts.at(-1)?.buttons).toEqual([{ title: 'Gọi số hỗ trợ', type: 'oa.open.phone', payload: { phone_code: '842043854000' } }]);
     expect(parts[0]?.buttons).toBeUndefined();
 

@@ -35,7 +35,7 @@ export interface ZaloRuntime {
    * persisted outbox, after what is already queued for them.
    * @example quiz.notifier.register('zalo-oa', (userId, messages) => zalo.push('zalo-oa', userId, messages));
    */
-  push(channel: Channel, userId: string, messages: OutgoingMessage[]): void;
+  push(channel: Channel, userId: string, messages: OutgoingMessage[]): number[];
   stop(): Promise<void>;
 }
 
@@ -119,8 +119,9 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
     push: (channel, userId, messages) => {
       const sender = senders.get(channel);
       if (!sender) throw new Error(`channel ${channel} is off`);
-      queue.enqueue(channel, userId, sender.render({ messages, intent: 'push', sources: [], confidence: 1 }, userId));
+      const ids = queue.enqueue(channel, userId, sender.render({ messages, intent: 'push', sources: [], confidence: 1 }, userId));
       worker.kick();
+      return ids;
     },
     stop: async () => {
       clearInterval(pruneTimer);

@@ -6,6 +6,8 @@ const MAX_CHARS = 1000;
 const MAX_HISTORY = 200;
 const STORAGE_USER = 'bg-cds-chat:userId';
 const STORAGE_HISTORY = 'bg-cds-chat:history';
+const STORAGE_INBOX_AFTER = 'bg-cds-chat:inboxAfter';
+const INBOX_POLL_MS = 3000;
 const BUSY_TEXT = 'Dạ, hệ thống đang bận, anh/chị thử lại sau ít phút ạ.';
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -85,7 +87,7 @@ function loadHistory() {
     const parsed = JSON.parse(raw);
     if (!Array.isArray(parsed)) return [];
     return parsed.filter(
-      (e) => e && typeof e === 'object' && (e.role === 'user' || e.role === 'assistant') && typeof e.text === 'string',
+      (e) => e && typeof e === 'object' && (e.role === 'user' || e.role === 'assistant' || e.role === 'staff' || e.role === 'note') && typeof e.text === 'string',
     );
   } catch {
     return [];
@@ -192,8 +194,106 @@ function renderAssistant(entry, opts = {}) {
 
   const buttons = Array.isArray(entry.buttons) ? entry.buttons : [];
   if (buttons.length > 0) li.append(renderChips(buttons));
+  if (entry.messageId && entry.askFeedback) li.append(renderFeedback(entry));
   scrollToBottom();
   return li;
+}
+
+/** A staff member's reply during a handoff, marked as such. */
+function renderStaff(entry) {
+  const li = addItem('msg-assistant msg-staff');
+  const bubble = document.createElement('div');
+  bubble.className = 'bubble';
+  const who = document.createElement('span');
+  who.className = 'staff-label';
+  who.textContent = entry.staff ? `Cán bộ ${entry.staff}` : 'Cán bộ';
+  const body = document.createElement('div');
+  body.className = 'bubble-text';
+  appendLinkified(body, entry.text);
+  bubble.append(who, body);
+  li.append(bubble);
+  scrollToBottom();
+  return li;
+}
+
+/** A small line under the user's message ("đã chuyển cho cán bộ"). */
+function renderNote(text) {
+  const li = addItem('msg-note');
+  li.textContent = text;
+  scrollToBottom();
+  return li;
+}
+
+/** 👍/👎 under an answer; 👎 opens an optional short comment. */
+function renderFeedback(entry) {
+  const wrap = document.createElement('div');
+  wrap.className = 'feedback';
+  const label = document.createElement('span');
+  label.className = 'feedback-label';
+  label.textContent = 'Câu trả lời có hữu ích không?';
+  const up = document.createElement('button');
+  up.type = 'button';
+  up.className = 'feedback-btn';
+  up.dataset.rating = 'up';
+  up.textContent = '👍';
+  up.setAttribute('aria-label', 'Hữu ích');
+  const down = document.createElement('button');
+  down.type = 'button';
+  down.className = 'feedback-btn';
+  down.dataset.rating = 'down';
+  down.textContent = '👎';
+  down.setAttribute('aria-label', 'Chưa hữu ích');
+  wrap.append(label, up, down);
+  const done = (text) => {
+    wrap.replaceChildren();
+    const thanks = document.createElement('span');
+    thanks.className = 'feedback-label';
+    thanks.textContent = text;
+    wrap.append(thanks);
+  };
+  if (entry.rated) {
+    done('Cảm ơn anh/chị đã góp ý.');
+    return wrap;
+  }
+  up.addEventListener('click', () => {
+    void sendFeedback(entry, 'up').then((ok) => done(ok ? 'Cảm ơn anh/chị đã góp ý.' : 'Chưa gửi được góp ý, anh/chị thử lại sau.'));
+  });
+  down.addEventListener('click', () => {
+    const form = document.createElement('form');
+    form.className = 'feedback-form';
+    const field = document.createElement('textarea');
+    field.className = 'feedback-comment';
+    field.maxLength = 500;
+    field.rows = 2;
+    field.placeholder = 'Góp ý thêm (không bắt buộc)…';
+    field.setAttribute('aria-label', 'Góp ý thêm về câu trả lời');
+    const submit = document.createElement('button');
+    submit.type = 'submit';
+    submit.className = 'chip';
+    submit.textContent = 'Gửi góp ý';
+    form.append(field, submit);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void sendFeedback(entry, 'down', field.value).then((ok) => done(ok ? 'Cảm ơn anh/chị, cán bộ sẽ xem lại câu trả lời này.' : 'Chưa gửi được góp ý, anh/chị thử lại sau.'));
+    });
+    wrap.replaceChildren(label, form);
+    field.focus();
+  });
+  return wrap;
+}
+
+async function sendFeedback(entry, rating, comment) {
+  try {
+    const body = { userId, messageId: entry.messageId, rating };
+    if (comment && comment.trim()) body.comment = comment.trim();
+    const res = await fetch('/api/feedback', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) return false;
+    entry.rated = rating;
+    saveHistory();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function dedupeSources(sources) {
@@ -275,6 +375,8 @@ function renderAll() {
   renderWelcome();
   for (const entry of history) {
     if (entry.role === 'user') renderUser(entry.text);
+    else if (entry.role === 'staff') renderStaff(entry);
+    else if (entry.role === 'note') renderNote(entry.text);
     else renderAssistant(entry);
   }
 }
@@ -365,6 +467,15 @@ async function send({ text, shown, fromChip }) {
     const data = await postChat(trimmed);
     history.push(userEntry);
     const replies = data.replies.filter((r) => r && typeof r.text === 'string' && r.text.trim() !== '');
+    if (data.intent === 'handoff_open' && replies.length === 0) {
+      // A staff member has the conversation: the message went to them, the assistant stays silent.
+      const note = { role: 'note', text: 'Đã chuyển tin nhắn cho cán bộ' };
+      history.push(note);
+      renderNote(note.text);
+      saveHistory();
+      watchStaffInbox();
+      return;
+    }
     if (replies.length === 0) replies.push({ text: 'Dạ, em chưa có câu trả lời cho câu hỏi này ạ.', buttons: [] });
     replies.forEach((r, i) => {
       const entry = {
@@ -374,11 +485,16 @@ async function send({ text, shown, fromChip }) {
       };
       // Sources belong to the answer as a whole: shown under its last bubble.
       if (i === replies.length - 1 && Array.isArray(data.sources) && data.sources.length > 0) entry.sources = data.sources;
+      if (i === replies.length - 1 && typeof data.messageId === 'string') {
+        entry.messageId = data.messageId;
+        entry.askFeedback = data.askFeedback === true;
+      }
       history.push(entry);
       renderAssistant(entry);
     });
     saveHistory();
     if (data.intent === 'quiz') watchQuizInbox();
+    if (data.intent === 'handoff') watchStaffInbox();
   } catch (error) {
     // Not delivered: the question is not kept in history; the typed text goes back in the box.
     userLi.classList.add('msg-failed');
@@ -426,6 +542,42 @@ async function pollQuizInbox() {
   }
 }
 
+// ---------- handoff: staff replies and notices (GET /api/chat/inbox) ----------
+
+let staffTimer = null;
+
+function watchStaffInbox() {
+  if (staffTimer === null) staffTimer = setInterval(() => void pollStaffInbox(), INBOX_POLL_MS);
+}
+
+/** Shows what staff (or the assistant, on closing) sent since last time; stops once no request is open. */
+async function pollStaffInbox() {
+  try {
+    const after = Number(storageGet(STORAGE_INBOX_AFTER) ?? '0') || 0;
+    const res = await fetch(`/api/chat/inbox?userId=${encodeURIComponent(userId)}&after=${after}`, { headers: { Accept: 'application/json' } });
+    if (!res.ok) return;
+    const data = await res.json();
+    const messages = Array.isArray(data.messages) ? data.messages.filter((m) => m && typeof m.text === 'string' && typeof m.id === 'number') : [];
+    for (const m of messages) {
+      const entry = m.from === 'staff' ? { role: 'staff', text: m.text, staff: typeof m.staff === 'string' ? m.staff : '' } : { role: 'assistant', text: m.text, buttons: [] };
+      history.push(entry);
+      if (entry.role === 'staff') renderStaff(entry);
+      else renderAssistant(entry);
+    }
+    if (messages.length > 0) {
+      storageSet(STORAGE_INBOX_AFTER, String(messages[messages.length - 1].id));
+      saveHistory();
+    }
+    if (data.handoff) watchStaffInbox();
+    else if (staffTimer !== null) {
+      clearInterval(staffTimer);
+      staffTimer = null;
+    }
+  } catch {
+    /* offline for a moment: the next tick tries again */
+  }
+}
+
 // ---------- wiring ----------
 
 const userId = getUserId();
@@ -459,4 +611,5 @@ els.newChat.addEventListener('click', () => {
 renderAll();
 updateCount();
 void pollQuizInbox();
+void pollStaffInbox();
 els.input.setAttribute('maxlength', String(MAX_CHARS));

@@ -1,0 +1,56 @@
+/**
+ * The citizen-facing half of the staff side: `POST /api/feedback` (👍/👎 on an answer, with an
+ * optional comment) and `GET /api/chat/inbox?userId=&after=` (what staff and the assistant
+ * sent a web chat user outside a reply: staff replies, "the ticket is closed", the hotline
+ * notice), which the web chat polls while a handoff is open.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { StaffSide } from '../staff/index.ts';
+
+const FeedbackSchema = z.strictObject({
+  userId: z.string().trim().min(1).max(128),
+  messageId: z.string().trim().min(1).max(64),
+  rating: z.enum(['up', 'down']),
+  comment: z.string().max(1000, 'comment is too long (max 1000)').optional(),
+});
+const InboxSchema = z.object({ userId: z.string().trim().min(1).max(128), after: z.coerce.number().int().min(0).optional() });
+
+export function createStaffPublicRouter(staff: () => StaffSide | undefined): Router {
+  const router = express.Router();
+  router.post('/api/feedback', express.json({ limit: '16kb' }), (req: Request, res: Response) => {
+    const body = FeedbackSchema.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+      return;
+    }
+    const side = staff();
+    if (!side) {
+      res.status(503).json({ error: 'starting: try again shortly' });
+      return;
+    }
+    const stored = side.feedback.record(body.data);
+    if (!stored) {
+      res.status(404).json({ error: 'no answer with this messageId for this userId' });
+      return;
+    }
+    res.json({ status: 'ok', rating: stored.rating });
+  });
+
+  router.get('/api/chat/inbox', (req: Request, res: Response) => {
+    const query = InboxSchema.safeParse(req.query);
+    if (!query.success) {
+      res.status(400).json({ error: query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      return;
+    }
+    const side = staff();
+    if (!side) {
+      res.status(503).json({ error: 'starting: try again shortly' });
+      return;
+    }
+    const active = side.tickets.activeFor('web', query.data.userId);
+    const messages = side.tickets.webMessagesFor(query.data.userId, query.data.after ?? 0).map((m) => ({ ...m, at: new Date(m.at).toISOString() }));
+    res.json({ handoff: active ?? null, messages });
+  });
+  return router;
+}
