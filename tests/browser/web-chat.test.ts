@@ -56,7 +56,9 @@ describe.skipIf(!hasChromium)('web chat page (needs /usr/bin/chromium)', () => {
 
   test('first load shows the header, the welcome and the quick chips', async () => {
     await page.goto(`${server.baseUrl}/`);
-    expect(await page.locator('h1').textContent()).toBe('Trợ lý ảo Chuyển đổi số Bắc Giang');
+    expect(await page.locator('h1').textContent()).toBe('Trợ lý ảo Chuyển đổi số');
+    // The plans are Bắc Giang's; the page says the province is now part of Bắc Ninh.
+    expect(await page.locator('.subtitle').textContent()).toContain('nay thuộc tỉnh Bắc Ninh');
     await page.locator('#chat-log > li.msg-welcome').waitFor();
     const chips = page.locator('#chat-log > li.msg-welcome .chip');
     expect(await chips.allTextContents()).toEqual(['Thủ tục trực tuyến', 'Kế hoạch CĐS', 'Nhiệm vụ sở, ngành', 'Gặp cán bộ']);

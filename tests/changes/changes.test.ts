@@ -78,7 +78,7 @@ describe('changeNotes: one short line per changed unit a quoted answer names', (
     ['without diacritics', 'so thong tin va truyen thong chu tri', [TT]],
     ['typed short, no accents', 'so tttt phoi hop', [TT]],
     ['wrapped as in a table cell', 'Sở Thông tin và \nTruyền thông', [TT]],
-    ['the ministry is not the department', 'Bộ Thông tin và Truyền thông hướng dẫn; Bộ TT&TT', []],
+    ['the ministry has its own change, not the department\'s', 'Bộ Thông tin và Truyền thông hướng dẫn; Bộ TT&TT', ['bo-tt-tt-vao-bo-kh-cn']],
     ['the surviving name gets no note', 'Sở Khoa học và Công nghệ chủ trì', []],
     ['one note per change, however often named', 'Sở TT&TT; STTTT; Sở Thông tin và Truyền thông', [TT]],
     ['district UBND', 'UBND huyện, thành phố triển khai', ['bo-cap-huyen']],
@@ -170,15 +170,15 @@ describe('keeping it current (kb:build report)', () => {
   });
 
   test('unmarkedAgencies: named, no change entry, no status mark, not a group', () => {
-    const ids = unmarkedAgencies(['so-tt-tt', 'so-y-te', 'bo-tt-tt', 'cac-so-nganh', 'tinh-doan'], agencies, changes).map((a) => a.id);
-    expect(ids).toEqual(['bo-tt-tt', 'tinh-doan']);
+    const ids = unmarkedAgencies(['so-tt-tt', 'so-y-te', 'bo-tt-tt', 'bo-cong-thuong', 'cac-so-nganh', 'tinh-doan'], agencies, changes).map((a) => a.id);
+    expect(ids).toEqual(['bo-cong-thuong', 'tinh-doan']);
   });
 
   test('report lines', () => {
-    const lines = changesReportLines(changes, ['bo-tt-tt'], { maxAgeDays: 30, today: '2027-01-15' });
+    const lines = changesReportLines(changes, ['bo-cong-thuong'], { maxAgeDays: 30, today: '2027-01-15' });
     expect(lines[0]).toMatch(/mục kiểm tra đã quá 30 ngày/);
     expect(lines.some((l) => l.includes('CẦN KIỂM TRA LẠI (stale) tinh-bac-giang-hop-nhat'))).toBe(true);
-    expect(lines.at(-1)).toMatch(/CHƯA ĐÁNH DẤU \(unmarked\) bo-tt-tt/);
+    expect(lines.at(-1)).toMatch(/CHƯA ĐÁNH DẤU \(unmarked\) bo-cong-thuong/);
   });
 
   test('the age and the provincial portal come from configuration, with defaults right today', () => {

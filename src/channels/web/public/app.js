@@ -12,7 +12,7 @@ const BUSY_TEXT = 'Dạ, hệ thống đang bận, anh/chị thử lại sau ít
 const REQUEST_TIMEOUT_MS = 60_000;
 
 const WELCOME_TEXT =
-  'Dạ, em chào anh/chị! Em là trợ lý ảo Chuyển đổi số tỉnh Bắc Giang.\n' +
+  'Dạ, em chào anh/chị! Em là trợ lý ảo chuyển đổi số, trả lời theo các kế hoạch của tỉnh Bắc Giang (nay thuộc tỉnh Bắc Ninh từ 01/7/2025).\n' +
   'Anh/chị có thể hỏi em về kế hoạch chuyển đổi số, thủ tục hành chính trực tuyến, ' +
   'nhiệm vụ của các sở, ngành — hoặc chọn một mục dưới đây ạ.';
 const WELCOME_BUTTONS = [
