@@ -230,14 +230,24 @@ export function taskFollowUp(frames: FrameReader): (text: string, state: Convers
 }
 
 /** One or more tasks as blocks, each under its document and date. */
+/** A task answer leaves this much of a phone screen (1,200 characters) for the change notes. */
+const TASK_REPLY_MAX_CHARS = 1000;
+
 export function taskReply(ctx: TurnContext, intent: string, tasks: readonly TaskRecord[], confidence: number): TurnReply {
-  const blocks = tasks.map((t) => {
-    const doc = docOf(ctx, t.docId);
-    return `Theo ${doc.shortName} (${doc.date}), ${t.appendix}:\n${taskBlock(t, ctx.services.records?.leadOf(t), ctx.frame)}`;
-  });
-  const sources = tasks.map((t) => taskSource(ctx, t));
-  const body = blocks.join('\n\n');
-  const text = `Dạ, ${body.charAt(0).toLowerCase()}${body.slice(1)}\n\n${sources.map(citation).join('\n')}`;
+  const render = (shown: readonly TaskRecord[], pointers: readonly TaskRecord[]) => {
+    const blocks = shown.map((t) => {
+      const doc = docOf(ctx, t.docId);
+      return `Theo ${doc.shortName} (${doc.date}), ${t.appendix}:\n${taskBlock(t, ctx.services.records?.leadOf(t), ctx.frame)}`;
+    });
+    // Another document's row of the same task that does not fit: named, so it can be asked for.
+    const also = pointers.map((t) => `\n${docOf(ctx, t.docId).shortName} cũng có nhiệm vụ này (${t.appendix}, mục ${t.row}).`).join('');
+    const sources = shown.map((t) => taskSource(ctx, t));
+    const body = blocks.join('\n\n');
+    const text = `Dạ, ${body.charAt(0).toLowerCase()}${body.slice(1)}${pastTaskLine(ctx, shown)}${also}\n\n${sources.map(citation).join('\n')}`;
+    return { text, sources };
+  };
+  let { text, sources } = render(tasks, []);
+  if (text.length > TASK_REPLY_MAX_CHARS && tasks.length > 1) ({ text, sources } = render(tasks.slice(0, 1), tasks.slice(1)));
   return { messages: [{ type: 'text', text }], intent, sources, confidence, remember: { task: tasks[0]?.id } };
 }
 
@@ -544,10 +554,27 @@ export function coversYear(period: string, year: string): boolean {
  * A target for a year already over is what the plan set then, not a current figure: say so,
  * and never claim whether it was met (the documents do not say).
  */
+/** The last year a set of periods ("2023-2025", "Năm 2024", else the document's own period) reaches, if any. */
+function lastYearOf(periods: readonly string[]): number | undefined {
+  const years = periods.flatMap((p) => p.match(/\b(19|20)\d{2}\b/g) ?? []).map(Number);
+  return years.length > 0 ? Math.max(...years) : undefined;
+}
+
+/** A year already over is what the plan set, never today's figure; the documents say nothing of results. */
+function isPast(year: number | undefined): year is number {
+  return year !== undefined && year < new Date().getFullYear();
+}
+
 function pastPeriodLine(targets: readonly TargetRecord[], doc: DocumentMeta): string {
-  const years = targets.flatMap((t) => (t.year || doc.period).match(/\d{4}/g) ?? []).map(Number);
-  if (years.length === 0 || Math.max(...years) >= new Date().getFullYear()) return '';
-  return `\n(Đây là chỉ tiêu văn bản đặt cho ${Math.max(...years)}, ban hành ${doc.date}; các văn bản em có không cho biết chỉ tiêu đã đạt hay chưa.)`;
+  const year = lastYearOf(targets.map((t) => t.year || doc.period));
+  if (!isPast(year)) return '';
+  return `\n(Đây là chỉ tiêu văn bản đặt cho ${year}, ban hành ${doc.date}; các văn bản em có không cho biết chỉ tiêu đã đạt hay chưa.)`;
+}
+
+function pastTaskLine(ctx: TurnContext, tasks: readonly TaskRecord[]): string {
+  const year = lastYearOf(tasks.map((t) => (/\d{4}/.test(t.period) ? t.period : docOf(ctx, t.docId).period)));
+  if (!isPast(year)) return '';
+  return `\n(Thời gian văn bản đặt ra, đến ${year}, nay đã qua; văn bản không cho biết đã hoàn thành hay chưa.)`;
 }
 
 function targetReply(ctx: TurnContext, intent: string, targets: readonly TargetRecord[], confidence: number): Reply {

@@ -123,3 +123,19 @@ describe('"which agency" answered by the paragraph that holds the whole question
     expect(new Set(reply.sources.map((s) => s.doc)).size).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('a task for a period already over is what the plan set', () => {
+  test('the plan\'s period, said as past, with no claim about results', async () => {
+    const { folded } = await ask('Ai chủ trì xây dựng CSDL tài nguyên và môi trường dùng chung?');
+    expect(folded).toContain('so tn&mt');
+    expect(folded).toMatch(/den 2024, nay da qua/);
+    expect(folded).toContain('khong cho biet da hoan thanh hay chua');
+    expect(folded).not.toMatch(/da hoan thanh nhiem vu|dang trien khai/);
+  });
+
+  test('another document\'s row that does not fit a phone screen is named, not dropped silently', async () => {
+    const { text } = await ask('Ai chủ trì xây dựng Cổng dữ liệu mở (Open Data) của tỉnh?');
+    expect(text.length).toBeLessThanOrEqual(1200);
+    expect(text).toMatch(/cũng có nhiệm vụ này \(Phụ lục, mục 2\.3\)/u);
+  });
+});
