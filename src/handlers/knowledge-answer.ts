@@ -59,8 +59,10 @@ function taskShownIn(ctx: TurnContext, hit: SearchHit | undefined): string | und
   return ctx.services.records?.tasks.find((t) => t.docId === chunk.docId && t.lines[0] <= chunk.lineEnd && t.lines[1] >= chunk.lineStart)?.id;
 }
 
-/** A figure in prose answers only when its sentence holds this share of the question's topic words. */
+/** A figure in prose answers only when its sentence holds this share of the question's topic words… */
 const SUBJECT_MIN_SHARE = 0.5;
+/** …and of its two-syllable words: "hệ thống", "thông tin" and "đầu tư" scattered are not "hệ thống thông tin nguồn". */
+const SUBJECT_MIN_PHRASE_SHARE = 0.4;
 
 const share = (words: readonly string[], terms: ReadonlySet<string>) => (words.length === 0 ? 1 : words.filter((w) => terms.has(w)).length / words.length);
 
@@ -76,12 +78,16 @@ function missingAttributes(ctx: TurnContext, text: string): Attribute[] {
   const agencies = ctx.services.records?.agencies;
   const named = new Set(frame.agencyIds);
   const topic = ctx.services.kb.keywords(ctx.text);
+  const topicPhrases = ctx.services.kb.phrases(ctx.text);
   for (const attribute of ['count', 'budget'] as const) {
     if (!frame.attributes.includes(attribute) || missing.includes(attribute)) continue;
     const about = splitSentences(text).some((sentence) => {
       if (!textGives(attribute, sentence, frame)) return false;
       // A table row's amount belongs to its row; a sentence of prose must itself be about the subject asked.
-      if (!sentence.includes(':') && share(topic, ctx.services.kb.termsOf(sentence)) < SUBJECT_MIN_SHARE) return false;
+      if (!sentence.includes(':')) {
+        if (share(topic, ctx.services.kb.termsOf(sentence)) < SUBJECT_MIN_SHARE) return false;
+        if (share(topicPhrases, ctx.services.kb.phrasesOf(sentence)) < SUBJECT_MIN_PHRASE_SHARE) return false;
+      }
       if (named.size === 0 || !agencies) return true;
       const mentioned = agencies.findInQuestion(sentence).map((a) => a.id);
       return mentioned.length === 0 || mentioned.some((id) => named.has(id));

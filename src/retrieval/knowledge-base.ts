@@ -164,6 +164,17 @@ export class KnowledgeBase {
     return this.lexical.queryKeywords(this.withoutDocumentNames(query, this.documentsNamedIn(query)));
   }
 
+  /** Pairs of adjacent topic syllables of a query (its two-syllable words), folded. */
+  phrases(query: string): string[] {
+    return this.lexical.queryPhrases(this.withoutDocumentNames(query, this.documentsNamedIn(query)));
+  }
+
+  /** The adjacent syllable pairs of a text as the index sees them, folded. */
+  phrasesOf(text: string): Set<string> {
+    const tokens = this.analyzer(text, 'document').map((t) => foldDiacritics(t));
+    return new Set(tokens.slice(1).map((t, i) => `${tokens[i]} ${t}`));
+  }
+
   /** A text's words as the index sees them: analysed (abbreviations expanded) and folded. */
   termsOf(text: string): Set<string> {
     return new Set(this.analyzer(text, 'document').map((t) => foldDiacritics(t)));

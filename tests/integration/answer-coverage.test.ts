@@ -32,6 +32,8 @@ describe('an attribute the row or passage lacks is said to be not given', () => 
     ['a year outside the plans', 'Đề án 10 đặt chỉ tiêu gì cho năm 2027?', ['khong neu', '2022-2025'], []],
     // A count the text does not give (only a share).
     ['a count given only as a share', 'Có bao nhiêu cán bộ thông tin cơ sở cấp xã được bồi dưỡng?', ['chua tim thay'], []],
+    // A budget sentence about CNTT at large is not the budget of the system asked about.
+    ['a figure about something else in the same paragraph', 'Cụm loa truyền thanh ứng dụng CNTT - viễn thông ở xã được đầu tư bao nhiêu tiền?', ['chua tim thay', 'kinh phi'], ['60 ty']],
     // A unit price: the row gives only the total.
     ['a unit price', 'Theo Đề án 10, mỗi máy in thay mới cho các đoàn thể tỉnh giá bao nhiêu?', ['chua tim thay', 'don gia'], []],
   ] as Array<[string, string, Array<string | RegExp>, string[]]>)('%s', async (_name, question, must, mustNot) => {
