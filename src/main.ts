@@ -9,7 +9,7 @@ import { createLogger } from './core/logger.ts';
 import { createAssistant, type Assistant } from './app.ts';
 import { createServer } from './http/server.ts';
 import { createAdminRouter } from './http/admin.ts';
-import { createQuizRouter } from './http/quiz-api.ts';
+import { createQuizRouter, trainerAccessMode } from './http/quiz-api.ts';
 import { createRecordsRouter } from './http/records-api.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { createZaloRouters, startZaloRuntime, type ZaloRuntime } from './channels/outbox/runtime.ts';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     ...createZaloRouters(config, () => zalo, logger),
     createAdminRouter({ adminToken: config.adminToken, handoffs: () => assistant?.handoffs }),
     createRecordsRouter(() => assistant?.records),
-    createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, publicBaseUrl: config.quiz.publicBaseUrl, logger }),
+    createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, host: config.host, publicBaseUrl: config.quiz.publicBaseUrl, logger }),
   ];
   const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter });
   const server: Server = app.listen(config.port, config.host);
@@ -43,6 +43,14 @@ async function main(): Promise<void> {
     config.zaloBot.token && config.zaloBot.secretToken ? 'Zalo Bot: bật (on)' : 'Zalo Bot: tắt — thiếu ZALO_BOT_TOKEN/ZALO_BOT_SECRET_TOKEN (off)',
   ];
   for (const c of channels) logger.info(c);
+  const trainerMode = trainerAccessMode(config.quiz.trainerToken, config.host);
+  logger.info(
+    trainerMode === 'token'
+      ? 'Bảng điều khiển giảng viên: cần TRAINER_TOKEN (trainer API: token)'
+      : trainerMode === 'localhost'
+        ? 'Bảng điều khiển giảng viên: chỉ trên máy chủ, không qua proxy — chưa đặt TRAINER_TOKEN (trainer API: localhost only)'
+        : `Bảng điều khiển giảng viên: TẮT — HOST=${config.host} không phải loopback và chưa đặt TRAINER_TOKEN (trainer API: off)`,
+  );
   zalo = startZaloRuntime({ config, db: assistant.db, dialogue: assistant.dialogue, logger, rateLimiter });
   // Quiz sessions push questions and results to Zalo participants through the outbox.
   for (const channel of zalo?.channels ?? []) {
