@@ -18,6 +18,8 @@ export interface OaWebhookDeps {
   /** Called after a new message is stored, to wake the outbox worker. */
   onAccepted: () => void;
   logger: Logger;
+  /** The clock (tests); default Date.now. */
+  now?: () => number;
 }
 
 export const OA_WEBHOOK_PATH = '/webhooks/zalo-oa';
