@@ -80,6 +80,12 @@ const EnvSchema = z.object({
   ZALO_OA_SIGNATURE_SECRET: z.enum(['oa-secret-key', 'app-secret']).optional().default('oa-secret-key'),
   /** Where the signed timestamp comes from: the body's `timestamp` field (default) or the `X-ZEvent-Timestamp` header. */
   ZALO_OA_SIGNATURE_TIMESTAMP: z.enum(['body', 'header']).optional().default('body'),
+  /**
+   * OA events whose signed timestamp is older than this (hours) are refused as replays. Zalo
+   * retries an event with its original body, hence its original timestamp, for up to 12 h:
+   * 13 leaves an hour of margin. 0 turns the check off (not for production).
+   */
+  ZALO_REPLAY_WINDOW_HOURS: number(13),
   /** Largest webhook body accepted, in bytes (413 above). */
   ZALO_WEBHOOK_MAX_BYTES: number(65_536),
   /** Outbox: first retry delay, longest delay, attempts before giving up, parallel sends. */
@@ -117,7 +123,13 @@ export interface AppConfig {
   /** Trainer sessions: the console's token and the public address for join links. */
   quiz: { trainerToken?: string; publicBaseUrl?: string };
   /** How the OA webhook signature is checked (UNCONFIRMED details are settings). */
-  zaloSignature: { mode: 'enforce' | 'log-only'; secret: 'oa-secret-key' | 'app-secret'; timestamp: 'body' | 'header' };
+  zaloSignature: {
+    mode: 'enforce' | 'log-only';
+    secret: 'oa-secret-key' | 'app-secret';
+    timestamp: 'body' | 'header';
+    /** Signed timestamps older than this are replays (0 = no check); ahead of the clock, at most REPLAY_FUTURE_MS. */
+    replayWindowMs: number;
+  };
   /** Webhook body limit and outbox retry policy, shared by both Zalo channels. */
   zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number };
   rateLimitPerMinute: number;
@@ -173,7 +185,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     zaloBot: { token: e.ZALO_BOT_TOKEN, secretToken: e.ZALO_BOT_SECRET_TOKEN, apiBaseUrl: e.ZALO_BOT_API_BASE_URL },
     adminToken: e.ADMIN_TOKEN,
     quiz: { trainerToken: e.TRAINER_TOKEN, publicBaseUrl: e.PUBLIC_BASE_URL },
-    zaloSignature: { mode: e.ZALO_OA_SIGNATURE_MODE, secret: e.ZALO_OA_SIGNATURE_SECRET, timestamp: e.ZALO_OA_SIGNATURE_TIMESTAMP },
+    zaloSignature: {
+      mode: e.ZALO_OA_SIGNATURE_MODE,
+      secret: e.ZALO_OA_SIGNATURE_SECRET,
+      timestamp: e.ZALO_OA_SIGNATURE_TIMESTAMP,
+      replayWindowMs: Math.max(0, e.ZALO_REPLAY_WINDOW_HOURS) * 3_600_000,
+    },
     zaloDelivery: {
       webhookMaxBytes: e.ZALO_WEBHOOK_MAX_BYTES,
       retryBaseMs: e.ZALO_SEND_RETRY_BASE_MS,

@@ -12,9 +12,10 @@ import { createLogger } from '../../src/core/logger.ts';
 import { createServer } from '../../src/http/server.ts';
 import { openDatabase, type Db } from '../../src/storage/database.ts';
 import { ZaloQueue } from '../../src/storage/zalo-queue.ts';
-import { createOaWebhookRouter } from '../../src/channels/zalo-oa/webhook.ts';
+import { createOaWebhookRouter, withinReplayWindow } from '../../src/channels/zalo-oa/webhook.ts';
+import { keepFinishedMs } from '../../src/channels/outbox/runtime.ts';
 import { signatureMatches } from '../../src/channels/zalo-oa/signature.ts';
-import { TEST_APP_ID } from '../fakes/zalo-events.ts';
+import { signBody, TEST_APP_ID, textEvent } from '../fakes/zalo-events.ts';
 
 const OA_KEY = 'oa-secret-key-h';
 let server: Server | undefined;
@@ -68,5 +69,54 @@ describe('signature header of non-ASCII bytes', () => {
 
   test.each([['é'.repeat(64)], ['ä'.repeat(32)], ['\u00ff'.repeat(65)], ['a'.repeat(63) + 'é']])('signatureMatches(%j) is false without throwing', (given) => {
     expect(signatureMatches(`mac=${given}`, 'a'.repeat(64))).toBe(false);
+  });
+});
+
+describe('replay window on the signed timestamp', () => {
+  const HOUR = 3_600_000;
+  const signedText = (timestamp: string, msgId: string) => {
+    const body = JSON.stringify(textEvent({ userId: '9', text: 'gặp cán bộ', msgId, timestamp }));
+    return { body, headers: { 'content-type': 'application/json', 'x-zevent-signature': signBody(body, { secret: OA_KEY, timestamp }) } };
+  };
+
+  test('a captured request replayed on day 8 is refused; inside the window it is a duplicate', async () => {
+    let now = 1_760_000_000_000;
+    const w = await oaWebhook({}, () => now);
+    const captured = signedText(String(now), 'm-replay-1');
+    expect((await fetch(`${w.base}/webhooks/zalo-oa`, { method: 'POST', ...captured })).status).toBe(200);
+    // Zalo's own retries (same body) inside 12 h are duplicates.
+    now += 12 * HOUR;
+    const retry = await fetch(`${w.base}/webhooks/zalo-oa`, { method: 'POST', ...captured });
+    expect(await retry.json()).toEqual({ status: 'duplicate' });
+    // Day 8: the dedupe row may be gone; the timestamp refuses it.
+    now += 8 * 24 * HOUR;
+    w.db.prepare('DELETE FROM zalo_inbox').run();
+    const replay = await fetch(`${w.base}/webhooks/zalo-oa`, { method: 'POST', ...captured });
+    expect(replay.status).toBe(403);
+    expect(w.queue.counts().inboxPending).toBe(0);
+    expect(w.logs.join('\n')).toContain('replay window');
+  });
+
+  test.each([
+    ['13 h 1 min old', -13 * HOUR - 60_000, 403],
+    ['12 h 59 min old', -13 * HOUR + 60_000, 200],
+    ['20 min ahead', 20 * 60_000, 403],
+    ['5 min ahead', 5 * 60_000, 200],
+  ])('a signed timestamp %s → %i', async (_label, offset, status) => {
+    const now = 1_760_000_000_000;
+    const w = await oaWebhook({}, () => now);
+    const req = signedText(String(now + offset), `m-${offset}`);
+    expect((await fetch(`${w.base}/webhooks/zalo-oa`, { method: 'POST', ...req })).status).toBe(status);
+  });
+
+  test('ZALO_REPLAY_WINDOW_HOURS sets the window; dedupe rows outlive it', async () => {
+    const now = 1_760_000_000_000;
+    const w = await oaWebhook({ ZALO_REPLAY_WINDOW_HOURS: '2' }, () => now);
+    expect((await fetch(`${w.base}/webhooks/zalo-oa`, { method: 'POST', ...signedText(String(now - 3 * HOUR), 'm-w') })).status).toBe(403);
+    expect(withinReplayWindow(String(now - HOUR), 2 * HOUR, now)).toBe(true);
+    expect(withinReplayWindow('abc', 2 * HOUR, now)).toBe(false);
+    expect(withinReplayWindow(String(Math.floor((now - HOUR) / 1000)), 2 * HOUR, now)).toBe(true); // seconds
+    expect(keepFinishedMs(13 * HOUR)).toBeGreaterThanOrEqual(13 * HOUR);
+    expect(keepFinishedMs(30 * 24 * HOUR)).toBeGreaterThan(30 * 24 * HOUR);
   });
 });

@@ -22,8 +22,13 @@ import { ZaloBotSender } from '../zalo-bot/sender.ts';
 import type { ChannelSender } from './delivery.ts';
 import { MessageWorker } from './message-worker.ts';
 
-/** Finished inbox/outbox rows are kept this long (Zalo retries an event for up to 12 h). */
-const KEEP_FINISHED_MS = 7 * 86_400_000;
+/**
+ * Finished inbox/outbox rows (the dedupe keys) are kept this long: 7 days, and always a day
+ * longer than the replay window, so an event replayed inside the window is still a duplicate.
+ */
+export function keepFinishedMs(replayWindowMs: number): number {
+  return Math.max(7 * 86_400_000, replayWindowMs + 86_400_000);
+}
 
 export interface ZaloRuntime {
   queue: ZaloQueue;
@@ -83,8 +88,9 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
   if (senders.size === 0) return undefined;
 
   const queue = new ZaloQueue(db);
+  const KEEP_FINISHED_MS = keepFinishedMs(config.zaloSignature.replayWindowMs);
   const pruned = queue.prune(KEEP_FINISHED_MS);
-  if (pruned > 0) logger.info(`outbox: forgot ${pruned} finished rows older than 7 days`);
+  if (pruned > 0) logger.info(`outbox: forgot ${pruned} finished rows older than ${Math.round(KEEP_FINISHED_MS / 86_400_000)} days`);
   const pending = queue.counts();
   if (pending.inboxPending + pending.outboxPending > 0) {
     logger.info(`outbox: resuming ${pending.inboxPending} unanswered messages and ${pending.outboxPending} unsent replies`);
