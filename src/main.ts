@@ -12,6 +12,7 @@ import { createAdminRouter } from './http/admin.ts';
 import { createQuizRouter, trainerAccessMode } from './http/quiz-api.ts';
 import { createRecordsRouter } from './http/records-api.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import { createWebIdentity, webCookieSecret } from './http/web-identity.ts';
 import { createZaloRouters, startZaloRuntime, type ZaloRuntime } from './channels/outbox/runtime.ts';
 
 async function main(): Promise<void> {
@@ -20,13 +21,14 @@ async function main(): Promise<void> {
   let assistant: Assistant | undefined;
   let zalo: ZaloRuntime | undefined;
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
+  const webIdentity = createWebIdentity(webCookieSecret(config.dataDir));
   const routers = [
     ...createZaloRouters(config, () => zalo, logger),
     createAdminRouter({ adminToken: config.adminToken, handoffs: () => assistant?.handoffs }),
     createRecordsRouter(() => assistant?.records),
-    createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, host: config.host, publicBaseUrl: config.quiz.publicBaseUrl, logger }),
+    createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, host: config.host, publicBaseUrl: config.quiz.publicBaseUrl, logger, webIdentity }),
   ];
-  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter });
+  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter, webIdentity });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);

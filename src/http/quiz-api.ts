@@ -33,6 +33,7 @@ import { MAX_NAME_CHARS, MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS, QuizError, typ
 import { sessionCsv } from '../quiz/session-csv.ts';
 import { qrSvg } from '../quiz/session-qr.ts';
 import type { QuizService } from '../quiz/session-service.ts';
+import type { WebIdentity } from './web-identity.ts';
 
 export interface QuizApiDeps {
   /** Undefined until the assistant is loaded (503 meanwhile). */
@@ -43,6 +44,8 @@ export interface QuizApiDeps {
   /** The address learners open, for the join link; default: the address the request came to. */
   publicBaseUrl?: string;
   logger: Logger;
+  /** The web chat's server-issued identity: the inbox of a browser is its cookie's, not any `userId`. */
+  webIdentity?: WebIdentity;
 }
 
 /** Answer events are batched for this long before a view is pushed; closes and starts go at once. */
@@ -234,8 +237,10 @@ export function createQuizRouter(deps: QuizApiDeps): Router {
   router.get('/api/quiz/inbox', (req, res) => {
     const quiz = service(res);
     if (!quiz) return;
-    const userId = String(req.query.userId ?? '').trim();
-    if (!userId || userId.length > 128) return void res.status(400).json({ error: 'userId is required (max 128)' });
+    const given = String(req.query.userId ?? '').trim();
+    if (!given || given.length > 128) return void res.status(400).json({ error: 'userId is required (max 128)' });
+    const userId = deps.webIdentity ? deps.webIdentity.resolve(req, given) : given;
+    if (userId === undefined) return void res.status(400).json({ error: 'userId: ids starting with "c:" are issued by the server' });
     const items = quiz.webInbox.take(userId);
     res.json({ replies: apiMessages(items.flatMap((i) => i.messages)), active: quiz.engine.participationOf('web', userId) !== undefined });
   });

@@ -10,6 +10,7 @@ import type { Dialogue } from '../core/dialogue.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Button, Reply } from '../core/messages.ts';
 import { rateLimitedReply, type RateLimiter } from './rate-limit.ts';
+import type { WebIdentity } from './web-identity.ts';
 
 export interface ServerDeps {
   /** Undefined until the index is loaded; /healthz and /api/chat answer 503 meanwhile. */
@@ -20,6 +21,8 @@ export interface ServerDeps {
   routers?: Router[];
   /** Per-user limit on /api/chat (a polite reply over it). */
   rateLimiter?: RateLimiter;
+  /** Server-issued browser identity (signed HTTP-only cookie); without it the client's userId is used as sent. */
+  webIdentity?: WebIdentity;
 }
 
 const ChatRequestSchema = z.strictObject({
@@ -55,6 +58,13 @@ export function createServer(deps: ServerDeps): express.Express {
     else res.status(503).json({ status: 'starting' });
   });
 
+  // The chat page asks for its identity cookie when it loads (see web-identity.ts).
+  app.post('/api/session', (req, res) => {
+    const issued = deps.webIdentity?.issue(req, res) ?? false;
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ok: true, issued });
+  });
+
   // Room for a maximal message in multi-byte UTF-8 plus JSON overhead.
   const jsonBody = express.json({ limit: Math.max(16_384, deps.messageMaxChars * 4 + 1024) });
   app.post('/api/chat', jsonBody, async (req: Request, res: Response) => {
@@ -63,7 +73,12 @@ export function createServer(deps: ServerDeps): express.Express {
       res.status(400).json({ error: `Yêu cầu không hợp lệ (invalid request): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}` });
       return;
     }
-    const { userId, text } = parsed.data;
+    const { text } = parsed.data;
+    const userId = deps.webIdentity ? deps.webIdentity.resolve(req, parsed.data.userId) : parsed.data.userId;
+    if (userId === undefined) {
+      res.status(400).json({ error: 'userId: ids starting with "c:" are issued by the server (cookie), not chosen by the client' });
+      return;
+    }
     if (text.trim().length === 0) {
       res.status(400).json({ error: 'text is empty: hãy nhập câu hỏi (type a question)' });
       return;

@@ -120,3 +120,14 @@ describe('replay window on the signed timestamp', () => {
     expect(keepFinishedMs(30 * 24 * HOUR)).toBeGreaterThan(30 * 24 * HOUR);
   });
 });
+
+describe('ids above 2^53 sent as numbers', () => {
+  test('sender.id 5750000000000000993 is stored exactly, so the reply goes to …993', async () => {
+    const now = Date.now();
+    const w = await oaWebhook({}, () => now);
+    const body = `{"app_id":"${TEST_APP_ID}","event_name":"user_send_text","timestamp":"${now}","sender":{"id":5750000000000000993},"recipient":{"id":579745863508352884},"message":{"text":"xin chào","msg_id":"big-1"}}`;
+    const res = await fetch(`${w.base}/webhooks/zalo-oa`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zevent-signature': signBody(body, { secret: OA_KEY, timestamp: String(now) }) }, body });
+    expect(res.status).toBe(200);
+    expect(w.queue.pendingInbox().map((i) => i.userId)).toEqual(['5750000000000000993']);
+  });
+});

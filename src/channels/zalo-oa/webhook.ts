@@ -9,6 +9,7 @@ import type { AppConfig } from '../../config.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ZaloQueue } from '../../storage/zalo-queue.ts';
 import { classifyOaEvent } from './events.ts';
+import { parseJsonKeepingIds } from '../json-ids.ts';
 import { oaSignature, signatureMatches } from './signature.ts';
 
 export interface OaWebhookDeps {
@@ -69,7 +70,8 @@ export function createOaWebhookRouter(deps: OaWebhookDeps): Router {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let body: unknown;
     try {
-      body = JSON.parse(rawBody.toString('utf8'));
+      // Ids above 2^53 sent as numbers stay exact strings (the signature is over the raw bytes anyway).
+      body = parseJsonKeepingIds(rawBody.toString('utf8'));
     } catch {
       res.status(400).json({ error: 'body is not valid JSON' });
       return;

@@ -319,6 +319,7 @@ async function postChat(text) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   try {
+    await session;
     const res = await fetch('/api/chat', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -406,6 +407,7 @@ function watchQuizInbox() {
 /** Shows what a quiz session pushed (GET /api/quiz/inbox); stops polling once the user is in no session. */
 async function pollQuizInbox() {
   try {
+    await session;
     const res = await fetch(`/api/quiz/inbox?userId=${encodeURIComponent(userId)}`, { headers: { Accept: 'application/json' } });
     if (!res.ok) return;
     const data = await res.json();
@@ -429,6 +431,9 @@ async function pollQuizInbox() {
 // ---------- wiring ----------
 
 const userId = getUserId();
+// The server's signed HTTP-only cookie is who this browser is (the userId above is only a
+// label the API contract requires): ask for it once, before the first message.
+const session = fetch('/api/session', { method: 'POST', headers: { Accept: 'application/json' } }).catch(() => undefined);
 
 els.form.addEventListener('submit', (event) => {
   event.preventDefault();
