@@ -93,6 +93,12 @@ const EnvSchema = z.object({
   ZALO_SEND_RETRY_MAX_MS: number(300_000),
   ZALO_SEND_MAX_ATTEMPTS: number(40),
   ZALO_SEND_CONCURRENCY: number(8),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's IP (per-IP limits), as Express's
+   * `trust proxy`: e.g. `loopback` behind nginx on the same machine, `1` for one hop. Empty: none
+   * (behind a proxy every client would then share the proxy's address and its limits).
+   */
+  TRUST_PROXY: optionalText,
   /** Messages one user may send per minute on any channel (0 = no limit). */
   RATE_LIMIT_PER_MINUTE: number(20),
 });
@@ -133,6 +139,8 @@ export interface AppConfig {
   /** Webhook body limit and outbox retry policy, shared by both Zalo channels. */
   zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number };
   rateLimitPerMinute: number;
+  /** Express `trust proxy` (undefined: trust no proxy header). */
+  trustProxy?: string | number;
   /** The change data (knowledge/changes.yaml): how old a `checked` date may be before kb:build flags it. */
   changes: { maxAgeDays: number };
 }
@@ -199,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: Math.max(1, e.ZALO_SEND_CONCURRENCY),
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY === undefined ? undefined : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     changes: { maxAgeDays: e.CHANGES_MAX_AGE_DAYS },
   };
 }

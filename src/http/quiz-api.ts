@@ -34,6 +34,7 @@ import { sessionCsv } from '../quiz/session-csv.ts';
 import { qrSvg } from '../quiz/session-qr.ts';
 import type { QuizService } from '../quiz/session-service.ts';
 import type { WebIdentity } from './web-identity.ts';
+import { MissLockout, WindowCounter, clientIp, tooMany } from './ip-limits.ts';
 
 export interface QuizApiDeps {
   /** Undefined until the assistant is loaded (503 meanwhile). */
@@ -44,9 +45,27 @@ export interface QuizApiDeps {
   /** The address learners open, for the join link; default: the address the request came to. */
   publicBaseUrl?: string;
   logger: Logger;
+  /** Per-IP limits on anonymous joins and code checks (defaults: QUIZ_LIMITS). */
+  limits?: Partial<QuizLimits>;
+  /** The clock of the limits (tests). */
+  now?: () => number;
   /** The web chat's server-issued identity: the inbox of a browser is its cookie's, not any `userId`. */
   webIdentity?: WebIdentity;
 }
+
+export interface QuizLimits {
+  /** Page joins per IP per minute (a classroom behind one NAT address joins within minutes). */
+  joinsPerMinute: number;
+  /** Page joins per IP into one session: the rest of MAX_PARTICIPANTS stays for others. */
+  joinsPerSession: number;
+  /** Wrong codes (join or QR) per IP within `missWindowMs` before the IP is locked out of code checks. */
+  missesBeforeLockout: number;
+  missWindowMs: number;
+  lockoutMs: number;
+}
+
+/** 10 wrong codes in 10 minutes lock an IP out of code checks for 15 minutes: 900k codes stay out of reach. */
+export const QUIZ_LIMITS: QuizLimits = { joinsPerMinute: 60, joinsPerSession: 200, missesBeforeLockout: 10, missWindowMs: 10 * 60_000, lockoutMs: 15 * 60_000 };
 
 /** Answer events are batched for this long before a view is pushed; closes and starts go at once. */
 const ANSWER_BATCH_MS = 150;
@@ -184,6 +203,20 @@ export function createQuizRouter(deps: QuizApiDeps): Router {
     if (quiz) res.json({ topics: quiz.topics(), total: quiz.questions().length });
   });
 
+  // ---------- limits on anonymous code checks and joins ----------
+  const limits = { ...QUIZ_LIMITS, ...deps.limits };
+  const now = deps.now ?? Date.now;
+  const lockout = new MissLockout({ max: limits.missesBeforeLockout, windowMs: limits.missWindowMs, lockMs: limits.lockoutMs });
+  const joins = new WindowCounter({ max: limits.joinsPerMinute, windowMs: 60_000 });
+  const joinsIntoSession = new WindowCounter({ max: limits.joinsPerSession, windowMs: 24 * 3600_000 });
+  /** False (answered 429) when this IP is locked out of code checks. */
+  const mayCheckCode = (req: Request, res: Response): boolean => {
+    const wait = lockout.locked(clientIp(req), now());
+    if (wait === undefined) return true;
+    tooMany(res, wait, 'Nhập sai mã quá nhiều lần: vui lòng thử lại sau ít phút (too many wrong codes).');
+    return false;
+  };
+
   router.post('/api/quiz/join', json, (req, res) => {
     const parsed = JoinSchema.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: problem(parsed.error) });
@@ -192,6 +225,17 @@ export function createQuizRouter(deps: QuizApiDeps): Router {
     if (parsed.data.name.trim().length === 0 || parsed.data.name.trim().length > MAX_NAME_CHARS) {
       return void res.status(400).json({ error: `Tên hiển thị cần từ 1 đến ${MAX_NAME_CHARS} ký tự.` });
     }
+    if (!mayCheckCode(req, res)) return;
+    const ip = clientIp(req);
+    const session0 = quiz.engine.findByCode(parsed.data.code);
+    if (!session0) {
+      lockout.miss(ip, now());
+      return void res.status(404).json({ error: `Không tìm thấy phiên thi đang mở có mã ${parsed.data.code}.`, code: 'not_found' });
+    }
+    const wait = joins.check(ip, now()) ?? joinsIntoSession.check(`${ip} ${session0.id}`, now());
+    if (wait !== undefined) return void tooMany(res, wait, 'Quá nhiều lượt tham gia từ cùng một địa chỉ: vui lòng thử lại sau (too many joins).');
+    joins.add(ip, now());
+    joinsIntoSession.add(`${ip} ${session0.id}`, now());
     const p = quiz.engine.joinFromPage(parsed.data.code, parsed.data.name);
     const session = quiz.engine.findByCode(parsed.data.code);
     res.status(201).json({ token: p.token, name: p.name, code: parsed.data.code, title: session?.title ?? '' });
@@ -228,7 +272,11 @@ export function createQuizRouter(deps: QuizApiDeps): Router {
     const quiz = service(res);
     if (!quiz) return;
     const code = String(req.params.code);
-    if (!quiz.engine.findByCode(code)) return void res.status(404).json({ error: 'không có phiên thi đang mở với mã này' });
+    if (!mayCheckCode(req, res)) return;
+    if (!quiz.engine.findByCode(code)) {
+      lockout.miss(clientIp(req), now());
+      return void res.status(404).json({ error: 'không có phiên thi đang mở với mã này' });
+    }
     const url = joinUrl(req, code);
     res.type('image/svg+xml').setHeader('Cache-Control', 'no-store');
     res.send(qrSvg(url, { title: `Mã QR tham gia phiên thi ${code}: ${url}` }));

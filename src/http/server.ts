@@ -23,6 +23,8 @@ export interface ServerDeps {
   rateLimiter?: RateLimiter;
   /** Server-issued browser identity (signed HTTP-only cookie); without it the client's userId is used as sent. */
   webIdentity?: WebIdentity;
+  /** Express `trust proxy` (TRUST_PROXY): which proxies may say who the client is. */
+  trustProxy?: string | number;
 }
 
 const ChatRequestSchema = z.strictObject({
@@ -51,6 +53,7 @@ const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'channels'
 export function createServer(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   for (const router of deps.routers ?? []) app.use(router);
 
   app.get('/healthz', (_req, res) => {

@@ -22,13 +22,13 @@ const clock = new FakeClock();
 let assistant: Assistant;
 let servers: Server[] = [];
 
-async function serve(trainerToken?: string, host?: string): Promise<string> {
+async function serve(trainerToken?: string, host?: string, extra: Partial<Parameters<typeof createQuizRouter>[0]> = {}): Promise<string> {
   const logger = createLogger('silent');
   const app = createServer({
     dialogue: () => assistant.dialogue,
     logger,
     messageMaxChars: 1000,
-    routers: [createQuizRouter({ quiz: () => assistant.quiz, trainerToken, host, logger })],
+    routers: [createQuizRouter({ quiz: () => assistant.quiz, trainerToken, host, logger, ...extra })],
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((ok) => server.once('listening', ok));
@@ -215,5 +215,54 @@ describe('a session over HTTP', () => {
     expect(lines).toHaveLength(1 + 2 * 2);
     expect(lines.filter((l) => l.startsWith('Nguyễn An,'))).toHaveLength(2);
     expect(lines[1]).toMatch(/,có,4\.0,900$/);
+  });
+});
+
+describe('anonymous abuse of joins and codes', () => {
+  const create = async (base: string) =>
+    (await (await post(base, '/api/quiz/sessions', { topic: 'all', questionCount: 2, secondsPerQuestion: 30 }, TOKEN)).json()) as { id: string; code: string };
+
+  test('wrong codes: after 10 misses the IP is locked out (429 + Retry-After), even for a right code; it lifts later', async () => {
+    let now = 1_000_000;
+    const base = await serve(TOKEN, undefined, { now: () => now });
+    const session = await create(base);
+    const wrong = session.code === '000001' ? '000002' : '000001';
+    for (let i = 0; i < 10; i++) expect((await post(base, '/api/quiz/join', { code: wrong, name: 'X' })).status).toBe(404);
+    const locked = await post(base, '/api/quiz/join', { code: session.code, name: 'Thật' });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await fetch(`${base}/api/quiz/join-qr/${session.code}`)).status).toBe(429);
+    now += 16 * 60_000;
+    expect((await post(base, '/api/quiz/join', { code: session.code, name: 'Thật' })).status).toBe(201);
+  });
+
+  test('the QR endpoint counts as a code check too', async () => {
+    const base = await serve(TOKEN, undefined, { now: () => 5_000_000 });
+    for (let i = 0; i < 10; i++) expect((await fetch(`${base}/api/quiz/join-qr/00000${i}`)).status).toBe(404);
+    expect((await fetch(`${base}/api/quiz/join-qr/000010`)).status).toBe(429);
+  });
+
+  test('joins per IP per minute and per session are bounded, so one client cannot fill a session', async () => {
+    let now = 9_000_000;
+    const base = await serve(TOKEN, undefined, { now: () => now, limits: { joinsPerMinute: 5, joinsPerSession: 8 } });
+    const session = await create(base);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await post(base, '/api/quiz/join', { code: session.code, name: `Bot ${i}` })).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+    now += 61_000;
+    for (let i = 0; i < 4; i++) statuses.push((await post(base, '/api/quiz/join', { code: session.code, name: `Bot ${i}` })).status);
+    expect(statuses.slice(6)).toEqual([201, 201, 201, 429]);
+  });
+
+  test('1000 learners with the same name join in well under the old 105 s (linear name check)', async () => {
+    const base = await serve(TOKEN, undefined, { limits: { joinsPerMinute: 0, joinsPerSession: 0 } });
+    const session = await create(base);
+    const started = performance.now();
+    const engine = assistant.quiz.engine;
+    let last = '';
+    for (let i = 0; i < 1000; i++) last = engine.joinFromPage(session.code, 'An').name;
+    expect(last).toBe('An (1000)');
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect((await post(base, '/api/quiz/join', { code: session.code, name: 'Người thật' })).status).toBe(409); // full
   });
 });
