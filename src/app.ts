@@ -15,6 +15,7 @@ import { KnowledgeBase } from './retrieval/knowledge-base.ts';
 import { LocalEmbeddings } from './retrieval/embeddings.ts';
 import { analyze } from './nlu/vietnamese.ts';
 import { loadThesaurus } from './nlu/thesaurus.ts';
+import { loadRequired } from './kb/required-file.ts';
 import { checkHandlersCover, loadIntents, type IntentDefinition } from './nlu/intents.ts';
 import { IntentClassifier } from './nlu/intent-classifier.ts';
 import { createHandlers, HANDLED_INTENTS } from './handlers/index.ts';
@@ -98,7 +99,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     });
   }
 
-  const thesaurus = await time('thesaurus', () => loadThesaurus(join(config.knowledgeDir, 'thesaurus.yaml')));
+  const thesaurus = await time('thesaurus', () => loadRequired(join(config.knowledgeDir, 'thesaurus.yaml'), loadThesaurus));
   const kb = await time('knowledge base', () =>
     KnowledgeBase.load({
       db,
@@ -122,7 +123,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
 
   const records = await time('records', () => {
     const stored = loadRecords(db);
-    const agencies = loadAgencyDirectory(join(config.knowledgeDir, 'agencies.yaml'));
+    const agencies = loadRequired(join(config.knowledgeDir, 'agencies.yaml'), loadAgencyDirectory);
     return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode), stored.responsibilities, stored.groups);
   });
 

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { loadConfig } from './config.ts';
 import { createLogger } from './core/logger.ts';
 import { createAssistant, type Assistant } from './app.ts';
+import { RequiredFileError } from './kb/required-file.ts';
 import { createServer } from './http/server.ts';
 import { createAdminRouter } from './http/admin.ts';
 import { createQuizRouter, trainerAccessMode } from './http/quiz-api.ts';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Không khởi động được (failed to start): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  // A broken required file is the operator's to fix: its message (file, line) says all, no stack.
+  const text = error instanceof RequiredFileError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`Không khởi động được (failed to start): ${text}\n`);
   process.exit(1);
 });

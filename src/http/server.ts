@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Button, Reply } from '../core/messages.ts';
 import { rateLimitedReply, type RateLimiter } from './rate-limit.ts';
 import type { WebIdentity } from './web-identity.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface ServerDeps {
   /** Undefined until the index is loaded; /healthz and /api/chat answer 503 meanwhile. */
@@ -54,6 +55,7 @@ export function createServer(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
+  app.use(securityHeaders);
   for (const router of deps.routers ?? []) app.use(router);
 
   app.get('/healthz', (_req, res) => {
