@@ -24,6 +24,8 @@ export interface ServerDeps {
   rateLimiter?: RateLimiter;
   /** Server-issued browser identity (signed HTTP-only cookie); without it the client's userId is used as sent. */
   webIdentity?: WebIdentity;
+  /** Extra fields for /healthz (the outbox: pending and parked replies). */
+  health?: () => Record<string, unknown> | undefined;
   /** Express `trust proxy` (TRUST_PROXY): which proxies may say who the client is. */
   trustProxy?: string | number;
 }
@@ -59,7 +61,7 @@ export function createServer(deps: ServerDeps): express.Express {
   for (const router of deps.routers ?? []) app.use(router);
 
   app.get('/healthz', (_req, res) => {
-    if (deps.dialogue()) res.json({ status: 'ok' });
+    if (deps.dialogue()) res.json({ status: 'ok', ...deps.health?.() });
     else res.status(503).json({ status: 'starting' });
   });
 

@@ -29,6 +29,14 @@ export interface OutboxItem {
 
 export type InboxEnd = 'failed' | 'rate_limited';
 
+/**
+ * A parked outbox row stays `pending` (no schema change) with `last_error` starting
+ * `parked:<reason>:` and `next_attempt_at` at the time it may go again: this far-future
+ * value for "when an operator acts" (token), the quota's reset time for `quota`.
+ */
+export const PARKED_UNTIL_OPERATOR = 8_640_000_000_000_000;
+export type ParkedReason = 'token' | 'quota';
+
 export interface QueueCounts {
   inboxPending: number;
   inboxDone: number;
@@ -37,6 +45,8 @@ export interface QueueCounts {
   outboxPending: number;
   outboxSent: number;
   outboxFailed: number;
+  /** Pending replies parked until an operator acts (token) or the quota resets. */
+  outboxParked: number;
 }
 
 interface InboxRow {
@@ -93,7 +103,8 @@ export class ZaloQueue {
     this.sentStmt = db.prepare("UPDATE zalo_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?");
     this.failStmt = db.prepare("UPDATE zalo_outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?");
     this.retryStmt = db.prepare('UPDATE zalo_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?');
-    this.nextDueStmt = db.prepare("SELECT MIN(next_attempt_at) FROM zalo_outbox WHERE status = 'pending' AND next_attempt_at > ?").pluck();
+    // Rows parked until an operator acts are not "due later": only `unpark` brings them back.
+    this.nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) FROM zalo_outbox WHERE status = 'pending' AND next_attempt_at > ? AND next_attempt_at < ${PARKED_UNTIL_OPERATOR}`).pluck();
     this.acceptTx = db.transaction((batch: ReadonlyArray<{ eventKey: string; message: IncomingMessage }>) =>
       batch.map(({ eventKey, message }) => this.accept(eventKey, message)),
     );
@@ -194,6 +205,28 @@ export class ZaloQueue {
     this.failStmt.run(error, id);
   }
 
+  /** Parks a row without spending an attempt: it waits for `until` (or `unpark`). */
+  park(id: number, reason: ParkedReason, until: number, error: string): void {
+    this.db.prepare('UPDATE zalo_outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?').run(until, `parked:${reason}: ${error}`, id);
+  }
+
+  /** Makes the rows parked for `reason` due now (a new token stored; the quota reset). Returns how many. */
+  unpark(reason: ParkedReason, now = Date.now()): number {
+    return this.db
+      .prepare("UPDATE zalo_outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ? AND last_error LIKE ?")
+      .run(now, now, `parked:${reason}:%`).changes;
+  }
+
+  /** Rows parked now, by reason. */
+  parked(now = Date.now()): Record<ParkedReason, number> {
+    const rows = this.db
+      .prepare("SELECT substr(last_error, 8, instr(substr(last_error, 8), ':') - 1) AS reason, COUNT(*) AS n FROM zalo_outbox WHERE status = 'pending' AND next_attempt_at > ? AND last_error LIKE 'parked:%' GROUP BY reason")
+      .all(now) as Array<{ reason: string; n: number }>;
+    const out: Record<ParkedReason, number> = { token: 0, quota: 0 };
+    for (const r of rows) if (r.reason === 'token' || r.reason === 'quota') out[r.reason] = r.n;
+    return out;
+  }
+
   reschedule(id: number, attempts: number, nextAttemptAt: number, error: string): void {
     this.retryStmt.run(attempts, nextAttemptAt, error, id);
   }
@@ -219,6 +252,7 @@ export class ZaloQueue {
       outboxPending: outbox.get('pending') ?? 0,
       outboxSent: outbox.get('sent') ?? 0,
       outboxFailed: outbox.get('failed') ?? 0,
+      outboxParked: Object.values(this.parked()).reduce((a, b) => a + b, 0),
     };
   }
 
