@@ -16,6 +16,8 @@ import { LocalEmbeddings } from './retrieval/embeddings.ts';
 import { analyze } from './nlu/vietnamese.ts';
 import { loadThesaurus } from './nlu/thesaurus.ts';
 import { loadRequired } from './kb/required-file.ts';
+import { PersonalData, startRetention } from './storage/personal-data.ts';
+import { forgetMeStep } from './handlers/forget-me.ts';
 import { checkHandlersCover, loadIntents, type IntentDefinition } from './nlu/intents.ts';
 import { IntentClassifier } from './nlu/intent-classifier.ts';
 import { createHandlers, HANDLED_INTENTS } from './handlers/index.ts';
@@ -131,8 +133,16 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   const quiz = await time('quiz', () => createQuizService({ db, questions: quizQuestions, documents: kb.documents, logger, clock: options.quizClock }));
   const conversations = new ConversationRepository(db);
   const handoffs = new HandoffRepository(db);
-  const pruned = conversations.prune(config.retentionDays);
-  if (pruned > 0) logger.info(`Đã xóa ${pruned} tin nhắn cũ hơn ${config.retentionDays} ngày (retention)`);
+  // Retention over every table with user text, now and daily (src/storage/personal-data.ts).
+  const stopRetention = startRetention(
+    db,
+    config.retentionDays,
+    (r) => {
+      const total = Object.values(r.deleted).reduce((a, b) => a + b, 0);
+      if (total > 0) logger.info(`Đã xóa ${total} bản ghi cũ (retention ${config.retentionDays} ngày)`, r.deleted);
+    },
+    (error) => logger.warn('retention job failed', { error: error instanceof Error ? error.message : String(error) }),
+  );
 
   const safety = await time('safety screen', () => loadSafetyScreen(join(config.knowledgeDir, 'safety-screen.yaml')));
   const changes = await time('changes', () => loadChanges(config.knowledgeDir, records.agencies));
@@ -159,11 +169,13 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     procedures,
     followUps: [(text, state) => procedures.followUpPayload(text, state.procedure), taskFollowUp(frames)],
     activities: { quiz: new QuizChat(quiz) },
+    early: [forgetMeStep(new PersonalData(db), logger)],
   };
   const dialogue = new Dialogue(services, createHandlers());
   return {
     config, db, kb, records, dialogue, intents, conversations, handoffs, quiz, buildReport, startup,
     close: () => {
+      stopRetention();
       quiz.stop();
       db.close();
     },

@@ -89,6 +89,8 @@ export interface DialogueServices {
    * province); run in order after payloads, each `(turn, next)`.
    */
   screens?: readonly Step[];
+  /** Steps right after the limits, before any activity: "xoá dữ liệu của tôi" (src/handlers/forget-me.ts). */
+  early?: readonly Step[];
 }
 
 /**
@@ -279,6 +281,7 @@ export class Dialogue {
     return [
       this.nonText,
       this.limits,
+      ...(this.services.early ?? []),
       this.activity,
       this.numberedChoice,
       this.continuation,
