@@ -106,7 +106,7 @@ export class ZaloQueue {
     // Rows parked until an operator acts are not "due later": only `unpark` brings them back.
     this.nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) FROM zalo_outbox WHERE status = 'pending' AND next_attempt_at > ? AND next_attempt_at < ${PARKED_UNTIL_OPERATOR}`).pluck();
     this.acceptTx = db.transaction((batch: ReadonlyArray<{ eventKey: string; message: IncomingMessage }>) =>
-      batch.map(({ eventKey, message }) => this.accept(eventKey, message)),
+      batch.map(({ eventKey, message }) => this.insertInbox(eventKey, message)),
     );
     this.completeTx = db.transaction((inboxId: number, channel: Channel, userId: string, payloads: readonly unknown[], now: number) => {
       const ended = this.endInboxStmt.run('done', null, now, inboxId);
@@ -134,7 +134,7 @@ export class ZaloQueue {
     this.pendingAccepts = [];
     let results: Array<'accepted' | 'duplicate'>;
     try {
-      results = this.acceptTx(batch) as Array<'accepted' | 'duplicate'>;
+      results = this.durably(() => this.acceptTx(batch) as Array<'accepted' | 'duplicate'>);
     } catch (error) {
       for (const item of batch) item.fail(error);
       return;
@@ -147,8 +147,28 @@ export class ZaloQueue {
    * reported as a duplicate, even after a restart.
    */
   accept(eventKey: string, message: IncomingMessage): 'accepted' | 'duplicate' {
+    if (!this.db.inTransaction) return this.durably(() => this.insertInbox(eventKey, message));
+    return this.insertInbox(eventKey, message);
+  }
+
+  private insertInbox(eventKey: string, message: IncomingMessage): 'accepted' | 'duplicate' {
     const result = this.acceptStmt.run(message.channel, eventKey, message.userId, JSON.stringify(message), message.receivedAt);
     return result.changes === 1 ? 'accepted' : 'duplicate';
+  }
+
+  /**
+   * Runs a write with `synchronous = FULL`: the inbox row backs the 200 Zalo gets, so its
+   * commit is synced to disk before the webhook answers (WAL with NORMAL, the connection's
+   * default, may lose the last commits on power loss). Other writes stay NORMAL. The cost is
+   * one fsync per group commit (measured in the README's Durability note).
+   */
+  private durably<T>(write: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return write();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   /** Pending inbox rows, oldest first. */
