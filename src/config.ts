@@ -101,6 +101,8 @@ const EnvSchema = z.object({
   TRUST_PROXY: optionalText,
   /** Messages one user may send per minute on any channel (0 = no limit). */
   RATE_LIMIT_PER_MINUTE: number(20),
+  /** Web chat requests one IP may send per minute (0 = no limit); loopback clients are exempt. */
+  RATE_LIMIT_PER_IP_PER_MINUTE: number(120),
 });
 
 export interface AppConfig {
@@ -139,6 +141,8 @@ export interface AppConfig {
   /** Webhook body limit and outbox retry policy, shared by both Zalo channels. */
   zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number };
   rateLimitPerMinute: number;
+  /** /api/chat requests per IP per minute (0 = off). */
+  rateLimitPerIpPerMinute: number;
   /** Express `trust proxy` (undefined: trust no proxy header). */
   trustProxy?: string | number;
   /** The change data (knowledge/changes.yaml): how old a `checked` date may be before kb:build flags it. */
@@ -207,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: Math.max(1, e.ZALO_SEND_CONCURRENCY),
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitPerIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
     trustProxy: e.TRUST_PROXY === undefined ? undefined : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     changes: { maxAgeDays: e.CHANGES_MAX_AGE_DAYS },
   };

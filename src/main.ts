@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     createRecordsRouter(() => assistant?.records),
     createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, host: config.host, publicBaseUrl: config.quiz.publicBaseUrl, logger, webIdentity }),
   ];
-  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter, webIdentity, trustProxy: config.trustProxy, health: () => (zalo ? { outbox: zalo.health() } : undefined) });
+  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter, ipLimit: { max: config.rateLimitPerIpPerMinute, windowMs: 60_000 }, webIdentity, trustProxy: config.trustProxy, health: () => (zalo ? { outbox: zalo.health() } : undefined) });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);

@@ -12,6 +12,7 @@ import type { Button, Reply } from '../core/messages.ts';
 import { rateLimitedReply, type RateLimiter } from './rate-limit.ts';
 import type { WebIdentity } from './web-identity.ts';
 import { securityHeaders } from './security-headers.ts';
+import { WindowCounter, clientIp, type WindowLimit } from './ip-limits.ts';
 
 export interface ServerDeps {
   /** Undefined until the index is loaded; /healthz and /api/chat answer 503 meanwhile. */
@@ -20,8 +21,16 @@ export interface ServerDeps {
   messageMaxChars: number;
   /** Mounted first, before any body parser: the Zalo webhooks need the raw body. Also the admin API. */
   routers?: Router[];
-  /** Per-user limit on /api/chat (a polite reply over it). */
+  /** Per-user limit on /api/chat (429 with the polite reply over it). */
   rateLimiter?: RateLimiter;
+  /**
+   * Per-IP limit on /api/chat (a rotating userId does not get around it). Loopback clients —
+   * this machine's scripts, `npm run eval` — are exempt; behind a proxy set TRUST_PROXY so the
+   * client's own address counts.
+   */
+  ipLimit?: WindowLimit;
+  /** The clock of the limits (tests). */
+  now?: () => number;
   /** Server-issued browser identity (signed HTTP-only cookie); without it the client's userId is used as sent. */
   webIdentity?: WebIdentity;
   /** Extra fields for /healthz (the outbox: pending and parked replies). */
@@ -53,8 +62,12 @@ export function chatResponse(reply: Reply) {
 
 const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'channels', 'web', 'public');
 
+const isLoopback = (ip: string) => ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+
 export function createServer(deps: ServerDeps): express.Express {
   const app = express();
+  const now = deps.now ?? Date.now;
+  const ipCounter = deps.ipLimit && deps.ipLimit.max > 0 ? new WindowCounter(deps.ipLimit) : undefined;
   app.disable('x-powered-by');
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(securityHeaders);
@@ -94,9 +107,14 @@ export function createServer(deps: ServerDeps): express.Express {
       res.status(400).json({ error: `text is too long: ${text.length} characters, at most ${deps.messageMaxChars}` });
       return;
     }
-    if (deps.rateLimiter && deps.rateLimiter.hit(`web:${userId}`) !== 'ok') {
-      res.setHeader('Retry-After', '60');
-      res.json(chatResponse(rateLimitedReply(deps.rateLimiter.perMinute)));
+    const ip = clientIp(req);
+    const ipWait = ipCounter && !isLoopback(ip) ? ipCounter.hit(ip, now()) : undefined;
+    if (ipWait !== undefined || (deps.rateLimiter && deps.rateLimiter.hit(`web:${userId}`, now()) !== 'ok')) {
+      // 429 for HTTP clients, with the same polite reply the chat shows and when to come back.
+      const perMinute = ipWait !== undefined ? ipCounter!.limit.max : deps.rateLimiter!.perMinute;
+      const reply = chatResponse(rateLimitedReply(perMinute));
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil((ipWait ?? 60_000) / 1000))));
+      res.status(429).json({ error: reply.replies[0]!.text, ...reply });
       return;
     }
     const dialogue = deps.dialogue();

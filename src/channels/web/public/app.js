@@ -385,7 +385,9 @@ async function send({ text, shown, fromChip }) {
     userLi.classList.add('msg-failed');
     const status = error instanceof HttpError ? error.status : 0;
     const notice =
-      status >= 400 && status < 500
+      status === 429
+        ? error.message
+        : status >= 400 && status < 500
         ? `Dạ, em chưa nhận được câu hỏi này: ${error.message}. Anh/chị kiểm tra lại giúp em ạ.`
         : BUSY_TEXT;
     renderAssistant({ text: notice, buttons: [] }, { notice: true });
