@@ -27,7 +27,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-export async function oaWebhook(env: Record<string, string> = {}, now: () => number = Date.now) {
+async function oaWebhook(env: Record<string, string> = {}, now: () => number = Date.now) {
   const config = loadConfig({ ZALO_APP_ID: TEST_APP_ID, ZALO_OA_SECRET_KEY: OA_KEY, ...env });
   db = openDatabase(':memory:');
   const queue = new ZaloQueue(db);
