@@ -15,6 +15,9 @@ import { KnowledgeBase } from './retrieval/knowledge-base.ts';
 import { LocalEmbeddings } from './retrieval/embeddings.ts';
 import { analyze } from './nlu/vietnamese.ts';
 import { loadThesaurus } from './nlu/thesaurus.ts';
+import { loadRequired } from './kb/required-file.ts';
+import { PersonalData, startRetention } from './storage/personal-data.ts';
+import { forgetMeStep } from './handlers/forget-me.ts';
 import { checkHandlersCover, loadIntents, type IntentDefinition } from './nlu/intents.ts';
 import { IntentClassifier } from './nlu/intent-classifier.ts';
 import { createHandlers, HANDLED_INTENTS } from './handlers/index.ts';
@@ -101,7 +104,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     });
   }
 
-  const thesaurus = await time('thesaurus', () => loadThesaurus(join(config.knowledgeDir, 'thesaurus.yaml')));
+  const thesaurus = await time('thesaurus', () => loadRequired(join(config.knowledgeDir, 'thesaurus.yaml'), loadThesaurus));
   const kb = await time('knowledge base', () =>
     KnowledgeBase.load({
       db,
@@ -125,7 +128,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
 
   const records = await time('records', () => {
     const stored = loadRecords(db);
-    const agencies = loadAgencyDirectory(join(config.knowledgeDir, 'agencies.yaml'));
+    const agencies = loadRequired(join(config.knowledgeDir, 'agencies.yaml'), loadAgencyDirectory);
     return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode), stored.responsibilities, stored.groups);
   });
 
@@ -143,8 +146,16 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
   });
   const prunedStaff = staff.prune(config.retentionDays);
   if (prunedStaff > 0) logger.info(`Đã xóa ${prunedStaff} yêu cầu đã đóng, góp ý và lượt hỏi cũ hơn ${config.retentionDays} ngày (retention)`);
-  const pruned = conversations.prune(config.retentionDays);
-  if (pruned > 0) logger.info(`Đã xóa ${pruned} tin nhắn cũ hơn ${config.retentionDays} ngày (retention)`);
+  // Retention over every table with user text, now and daily (src/storage/personal-data.ts).
+  const stopRetention = startRetention(
+    db,
+    config.retentionDays,
+    (r) => {
+      const total = Object.values(r.deleted).reduce((a, b) => a + b, 0);
+      if (total > 0) logger.info(`Đã xóa ${total} bản ghi cũ (retention ${config.retentionDays} ngày)`, r.deleted);
+    },
+    (error) => logger.warn('retention job failed', { error: error instanceof Error ? error.message : String(error) }),
+  );
 
   const safety = await time('safety screen', () => loadSafetyScreen(join(config.knowledgeDir, 'safety-screen.yaml')));
   const changes = await time('changes', () => loadChanges(config.knowledgeDir, records.agencies));
@@ -172,11 +183,13 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     procedures,
     followUps: [(text, state) => procedures.followUpPayload(text, state.procedure), taskFollowUp(frames)],
     activities: { quiz: new QuizChat(quiz) },
+    early: [forgetMeStep(new PersonalData(db), logger)],
   };
   const dialogue = new Dialogue(services, createHandlers());
   return {
     config, db, kb, records, dialogue, intents, conversations, handoffs, quiz, staff, buildReport, startup,
     close: () => {
+      stopRetention();
       quiz.stop();
       staff.stop();
       db.close();

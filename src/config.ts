@@ -84,6 +84,12 @@ const EnvSchema = z.object({
   ZALO_OA_SIGNATURE_SECRET: z.enum(['oa-secret-key', 'app-secret']).optional().default('oa-secret-key'),
   /** Where the signed timestamp comes from: the body's `timestamp` field (default) or the `X-ZEvent-Timestamp` header. */
   ZALO_OA_SIGNATURE_TIMESTAMP: z.enum(['body', 'header']).optional().default('body'),
+  /**
+   * OA events whose signed timestamp is older than this (hours) are refused as replays. Zalo
+   * retries an event with its original body, hence its original timestamp, for up to 12 h:
+   * 13 leaves an hour of margin. 0 turns the check off (not for production).
+   */
+  ZALO_REPLAY_WINDOW_HOURS: number(13),
   /** Largest webhook body accepted, in bytes (413 above). */
   ZALO_WEBHOOK_MAX_BYTES: number(65_536),
   /** Outbox: first retry delay, longest delay, attempts before giving up, parallel sends. */
@@ -91,8 +97,16 @@ const EnvSchema = z.object({
   ZALO_SEND_RETRY_MAX_MS: number(300_000),
   ZALO_SEND_MAX_ATTEMPTS: number(40),
   ZALO_SEND_CONCURRENCY: number(8),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's IP (per-IP limits), as Express's
+   * `trust proxy`: e.g. `loopback` behind nginx on the same machine, `1` for one hop. Empty: none
+   * (behind a proxy every client would then share the proxy's address and its limits).
+   */
+  TRUST_PROXY: optionalText,
   /** Messages one user may send per minute on any channel (0 = no limit). */
   RATE_LIMIT_PER_MINUTE: number(20),
+  /** Web chat requests one IP may send per minute (0 = no limit); loopback clients are exempt. */
+  RATE_LIMIT_PER_IP_PER_MINUTE: number(120),
 });
 
 export interface AppConfig {
@@ -123,10 +137,20 @@ export interface AppConfig {
   /** Trainer sessions: the console's token and the public address for join links. */
   quiz: { trainerToken?: string; publicBaseUrl?: string };
   /** How the OA webhook signature is checked (UNCONFIRMED details are settings). */
-  zaloSignature: { mode: 'enforce' | 'log-only'; secret: 'oa-secret-key' | 'app-secret'; timestamp: 'body' | 'header' };
+  zaloSignature: {
+    mode: 'enforce' | 'log-only';
+    secret: 'oa-secret-key' | 'app-secret';
+    timestamp: 'body' | 'header';
+    /** Signed timestamps older than this are replays (0 = no check); ahead of the clock, at most REPLAY_FUTURE_MS. */
+    replayWindowMs: number;
+  };
   /** Webhook body limit and outbox retry policy, shared by both Zalo channels. */
   zaloDelivery: { webhookMaxBytes: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; concurrency: number };
   rateLimitPerMinute: number;
+  /** /api/chat requests per IP per minute (0 = off). */
+  rateLimitPerIpPerMinute: number;
+  /** Express `trust proxy` (undefined: trust no proxy header). */
+  trustProxy?: string | number;
   /** The change data (knowledge/changes.yaml): how old a `checked` date may be before kb:build flags it. */
   changes: { maxAgeDays: number };
 }
@@ -183,7 +207,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       curatedDir: resolve(e.CURATED_DIR ?? resolve(e.KNOWLEDGE_DIR, 'curated')),
     },
     quiz: { trainerToken: e.TRAINER_TOKEN, publicBaseUrl: e.PUBLIC_BASE_URL },
-    zaloSignature: { mode: e.ZALO_OA_SIGNATURE_MODE, secret: e.ZALO_OA_SIGNATURE_SECRET, timestamp: e.ZALO_OA_SIGNATURE_TIMESTAMP },
+    zaloSignature: {
+      mode: e.ZALO_OA_SIGNATURE_MODE,
+      secret: e.ZALO_OA_SIGNATURE_SECRET,
+      timestamp: e.ZALO_OA_SIGNATURE_TIMESTAMP,
+      replayWindowMs: Math.max(0, e.ZALO_REPLAY_WINDOW_HOURS) * 3_600_000,
+    },
     zaloDelivery: {
       webhookMaxBytes: e.ZALO_WEBHOOK_MAX_BYTES,
       retryBaseMs: e.ZALO_SEND_RETRY_BASE_MS,
@@ -192,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: Math.max(1, e.ZALO_SEND_CONCURRENCY),
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitPerIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY === undefined ? undefined : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     changes: { maxAgeDays: e.CHANGES_MAX_AGE_DAYS },
   };
 }

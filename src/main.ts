@@ -7,12 +7,14 @@ import type { Server } from 'node:http';
 import { loadConfig } from './config.ts';
 import { createLogger } from './core/logger.ts';
 import { createAssistant, type Assistant } from './app.ts';
+import { RequiredFileError } from './kb/required-file.ts';
 import { createServer } from './http/server.ts';
 import { createAdminRouter } from './http/admin.ts';
-import { createQuizRouter } from './http/quiz-api.ts';
+import { createQuizRouter, trainerAccessMode } from './http/quiz-api.ts';
 import { createRecordsRouter } from './http/records-api.ts';
 import { createStaffPublicRouter } from './http/staff-public.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import { createWebIdentity, webCookieSecret } from './http/web-identity.ts';
 import { createZaloRouters, startZaloRuntime, type ZaloRuntime } from './channels/outbox/runtime.ts';
 
 async function main(): Promise<void> {
@@ -21,14 +23,15 @@ async function main(): Promise<void> {
   let assistant: Assistant | undefined;
   let zalo: ZaloRuntime | undefined;
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
+  const webIdentity = createWebIdentity(webCookieSecret(config.dataDir));
   const routers = [
     ...createZaloRouters(config, () => zalo, logger),
     createAdminRouter({ adminToken: config.adminToken, handoffs: () => assistant?.handoffs, staff: () => assistant?.staff, minConfidence: config.answer.minConfidence }),
     createStaffPublicRouter(() => assistant?.staff),
     createRecordsRouter(() => assistant?.records),
-    createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, publicBaseUrl: config.quiz.publicBaseUrl, logger }),
+    createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, host: config.host, publicBaseUrl: config.quiz.publicBaseUrl, logger, webIdentity }),
   ];
-  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter });
+  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter, ipLimit: { max: config.rateLimitPerIpPerMinute, windowMs: 60_000 }, webIdentity, trustProxy: config.trustProxy, health: () => (zalo ? { outbox: zalo.health() } : undefined) });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);
@@ -45,6 +48,14 @@ async function main(): Promise<void> {
     config.zaloBot.token && config.zaloBot.secretToken ? 'Zalo Bot: bật (on)' : 'Zalo Bot: tắt — thiếu ZALO_BOT_TOKEN/ZALO_BOT_SECRET_TOKEN (off)',
   ];
   for (const c of channels) logger.info(c);
+  const trainerMode = trainerAccessMode(config.quiz.trainerToken, config.host);
+  logger.info(
+    trainerMode === 'token'
+      ? 'Bảng điều khiển giảng viên: cần TRAINER_TOKEN (trainer API: token)'
+      : trainerMode === 'localhost'
+        ? 'Bảng điều khiển giảng viên: chỉ trên máy chủ, không qua proxy — chưa đặt TRAINER_TOKEN (trainer API: localhost only)'
+        : `Bảng điều khiển giảng viên: TẮT — HOST=${config.host} không phải loopback và chưa đặt TRAINER_TOKEN (trainer API: off)`,
+  );
   zalo = startZaloRuntime({ config, db: assistant.db, dialogue: assistant.dialogue, logger, rateLimiter });
   // Quiz sessions push questions and results to Zalo participants through the outbox.
   for (const channel of zalo?.channels ?? []) {
@@ -71,6 +82,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Không khởi động được (failed to start): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  // A broken required file is the operator's to fix: its message (file, line) says all, no stack.
+  const text = error instanceof RequiredFileError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`Không khởi động được (failed to start): ${text}\n`);
   process.exit(1);
 });

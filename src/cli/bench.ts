@@ -10,7 +10,9 @@
  * Ratios are against baselines run in the same process; nothing here is a pass/fail gate.
  *
  *   - the Zalo OA webhook under autocannon load: acknowledgement p50/p99, messages/s, lost
- *     and duplicated replies at a fake OA API (src/cli/bench-zalo.ts)
+ *     and duplicated replies at a fake OA API (src/cli/bench-zalo.ts); then the fault run: a dead
+ *     token set back, -32 bursts, replays, kill -9 during sends, -211 — lost, duplicated and
+ *     parked replies (src/cli/bench-faults.ts)
  *   - a quiz session with 200 learners answering within one second: answers lost, answer
  *     latency against a baseline, console leaderboard delay after each close (src/cli/bench-quiz.ts)
  * usage: npm run bench [-- --set path/to/questions.jsonl] [--rounds 3] [--zalo-messages 10000] [--quiz-participants 200]
@@ -28,6 +30,7 @@ import { foldDiacritics } from '../nlu/vietnamese.ts';
 import { citationLine, sourceRefOf, truncateAtWord } from '../answer/compose-answer.ts';
 import { benchZalo } from './bench-zalo.ts';
 import { benchQuiz } from './bench-quiz.ts';
+import { benchFaults } from './bench-faults.ts';
 
 interface DevQuestion {
   id: string;
@@ -225,6 +228,9 @@ async function main(): Promise<void> {
     // Zalo webhook under load (its own server and fake OA; see bench-zalo.ts).
     out();
     await benchZalo({ out, questionsFile: setFile, messages: Number(opt('--zalo-messages', '10000')) });
+    // Faults: dead token set back, -32 bursts, replays, kill -9 during sends, -211 (see bench-faults.ts).
+    out();
+    await benchFaults({ out });
     // Quiz: a trainer session with 200 learners answering within one second (see bench-quiz.ts).
     out();
     await benchQuiz({ out, questions: quizQuestions, participants: Number(opt('--quiz-participants', '200')) });

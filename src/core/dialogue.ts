@@ -91,6 +91,8 @@ export interface DialogueServices {
   screens?: readonly Step[];
   /** Steps that run before all others (the staff side: turn log and feedback, a handoff's takeover). */
   intake?: readonly Step[];
+  /** Steps right after the limits, before any activity: "xoá dữ liệu của tôi" (src/handlers/forget-me.ts). */
+  early?: readonly Step[];
 }
 
 /**
@@ -282,6 +284,7 @@ export class Dialogue {
       ...(this.services.intake ?? []),
       this.nonText,
       this.limits,
+      ...(this.services.early ?? []),
       this.activity,
       this.numberedChoice,
       this.continuation,

@@ -11,6 +11,9 @@ import type { Dialogue } from '../core/dialogue.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Button, Reply } from '../core/messages.ts';
 import { rateLimitedReply, type RateLimiter } from './rate-limit.ts';
+import type { WebIdentity } from './web-identity.ts';
+import { securityHeaders } from './security-headers.ts';
+import { WindowCounter, clientIp, type WindowLimit } from './ip-limits.ts';
 
 export interface ServerDeps {
   /** Undefined until the index is loaded; /healthz and /api/chat answer 503 meanwhile. */
@@ -19,8 +22,22 @@ export interface ServerDeps {
   messageMaxChars: number;
   /** Mounted first, before any body parser: the Zalo webhooks need the raw body. Also the admin API. */
   routers?: Router[];
-  /** Per-user limit on /api/chat (a polite reply over it). */
+  /** Per-user limit on /api/chat (429 with the polite reply over it). */
   rateLimiter?: RateLimiter;
+  /**
+   * Per-IP limit on /api/chat (a rotating userId does not get around it). Loopback clients —
+   * this machine's scripts, `npm run eval` — are exempt; behind a proxy set TRUST_PROXY so the
+   * client's own address counts.
+   */
+  ipLimit?: WindowLimit;
+  /** The clock of the limits (tests). */
+  now?: () => number;
+  /** Server-issued browser identity (signed HTTP-only cookie); without it the client's userId is used as sent. */
+  webIdentity?: WebIdentity;
+  /** Extra fields for /healthz (the outbox: pending and parked replies). */
+  health?: () => Record<string, unknown> | undefined;
+  /** Express `trust proxy` (TRUST_PROXY): which proxies may say who the client is. */
+  trustProxy?: string | number;
 }
 
 const ChatRequestSchema = z.strictObject({
@@ -50,14 +67,27 @@ export function chatResponse(reply: Reply) {
 
 const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'channels', 'web', 'public');
 
+const isLoopback = (ip: string) => ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+
 export function createServer(deps: ServerDeps): express.Express {
   const app = express();
+  const now = deps.now ?? Date.now;
+  const ipCounter = deps.ipLimit && deps.ipLimit.max > 0 ? new WindowCounter(deps.ipLimit) : undefined;
   app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
+  app.use(securityHeaders);
   for (const router of deps.routers ?? []) app.use(router);
 
   app.get('/healthz', (_req, res) => {
-    if (deps.dialogue()) res.json({ status: 'ok' });
+    if (deps.dialogue()) res.json({ status: 'ok', ...deps.health?.() });
     else res.status(503).json({ status: 'starting' });
+  });
+
+  // The chat page asks for its identity cookie when it loads (see web-identity.ts).
+  app.post('/api/session', (req, res) => {
+    const issued = deps.webIdentity?.issue(req, res) ?? false;
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ok: true, issued });
   });
 
   // Room for a maximal message in multi-byte UTF-8 plus JSON overhead.
@@ -68,7 +98,12 @@ export function createServer(deps: ServerDeps): express.Express {
       res.status(400).json({ error: `Yêu cầu không hợp lệ (invalid request): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}` });
       return;
     }
-    const { userId, text } = parsed.data;
+    const { text } = parsed.data;
+    const userId = deps.webIdentity ? deps.webIdentity.resolve(req, parsed.data.userId) : parsed.data.userId;
+    if (userId === undefined) {
+      res.status(400).json({ error: 'userId: ids starting with "c:" are issued by the server (cookie), not chosen by the client' });
+      return;
+    }
     if (text.trim().length === 0) {
       res.status(400).json({ error: 'text is empty: hãy nhập câu hỏi (type a question)' });
       return;
@@ -77,9 +112,14 @@ export function createServer(deps: ServerDeps): express.Express {
       res.status(400).json({ error: `text is too long: ${text.length} characters, at most ${deps.messageMaxChars}` });
       return;
     }
-    if (deps.rateLimiter && deps.rateLimiter.hit(`web:${userId}`) !== 'ok') {
-      res.setHeader('Retry-After', '60');
-      res.json(chatResponse(rateLimitedReply(deps.rateLimiter.perMinute)));
+    const ip = clientIp(req);
+    const ipWait = ipCounter && !isLoopback(ip) ? ipCounter.hit(ip, now()) : undefined;
+    if (ipWait !== undefined || (deps.rateLimiter && deps.rateLimiter.hit(`web:${userId}`, now()) !== 'ok')) {
+      // 429 for HTTP clients, with the same polite reply the chat shows and when to come back.
+      const perMinute = ipWait !== undefined ? ipCounter!.limit.max : deps.rateLimiter!.perMinute;
+      const reply = chatResponse(rateLimitedReply(perMinute));
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil((ipWait ?? 60_000) / 1000))));
+      res.status(429).json({ error: reply.replies[0]!.text, ...reply });
       return;
     }
     const dialogue = deps.dialogue();

@@ -2,6 +2,7 @@
  * Conversation messages and per-user dialogue state, with a retention setting.
  */
 import type { Db } from './database.ts';
+import { maskPersonalData } from './personal-data.ts';
 
 export interface StoredMessage {
   channel: string;
@@ -31,8 +32,9 @@ export class ConversationRepository {
     );
   }
 
+  /** Stores a message with CCCD numbers, phone numbers and emails masked (see personal-data.ts). */
   append(message: StoredMessage): void {
-    this.insertStmt.run({ ...message, intent: message.intent ?? null });
+    this.insertStmt.run({ ...message, text: maskPersonalData(message.text), intent: message.intent ?? null });
   }
 
   /** Most recent first. */

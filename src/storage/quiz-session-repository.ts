@@ -257,6 +257,16 @@ export class QuizSessionRepository {
     this.db.prepare('UPDATE quiz_participants SET left_at = ? WHERE id = ? AND left_at IS NULL').run(at, participantId);
   }
 
+  /** Every display name in the session (left ones too: a name stays taken). */
+  participantNames(sessionId: string): string[] {
+    return this.db.prepare('SELECT name FROM quiz_participants WHERE session_id = ?').pluck().all(sessionId) as string[];
+  }
+
+  /** Everyone who ever joined the session (the MAX_PARTICIPANTS check). */
+  participantCount(sessionId: string): number {
+    return this.db.prepare('SELECT count(*) FROM quiz_participants WHERE session_id = ?').pluck().get(sessionId) as number;
+  }
+
   nameTaken(sessionId: string, name: string): boolean {
     return this.db.prepare('SELECT 1 FROM quiz_participants WHERE session_id = ? AND lower(name) = lower(?)').get(sessionId, name) !== undefined;
   }

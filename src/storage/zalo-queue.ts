@@ -29,6 +29,14 @@ export interface OutboxItem {
 
 export type InboxEnd = 'failed' | 'rate_limited';
 
+/**
+ * A parked outbox row stays `pending` (no schema change) with `last_error` starting
+ * `parked:<reason>:` and `next_attempt_at` at the time it may go again: this far-future
+ * value for "when an operator acts" (token), the quota's reset time for `quota`.
+ */
+export const PARKED_UNTIL_OPERATOR = 8_640_000_000_000_000;
+export type ParkedReason = 'token' | 'quota';
+
 export interface QueueCounts {
   inboxPending: number;
   inboxDone: number;
@@ -37,6 +45,8 @@ export interface QueueCounts {
   outboxPending: number;
   outboxSent: number;
   outboxFailed: number;
+  /** Pending replies parked until an operator acts (token) or the quota resets. */
+  outboxParked: number;
 }
 
 interface InboxRow {
@@ -93,9 +103,10 @@ export class ZaloQueue {
     this.sentStmt = db.prepare("UPDATE zalo_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?");
     this.failStmt = db.prepare("UPDATE zalo_outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?");
     this.retryStmt = db.prepare('UPDATE zalo_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?');
-    this.nextDueStmt = db.prepare("SELECT MIN(next_attempt_at) FROM zalo_outbox WHERE status = 'pending' AND next_attempt_at > ?").pluck();
+    // Rows parked until an operator acts are not "due later": only `unpark` brings them back.
+    this.nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) FROM zalo_outbox WHERE status = 'pending' AND next_attempt_at > ? AND next_attempt_at < ${PARKED_UNTIL_OPERATOR}`).pluck();
     this.acceptTx = db.transaction((batch: ReadonlyArray<{ eventKey: string; message: IncomingMessage }>) =>
-      batch.map(({ eventKey, message }) => this.accept(eventKey, message)),
+      batch.map(({ eventKey, message }) => this.insertInbox(eventKey, message)),
     );
     this.completeTx = db.transaction((inboxId: number, channel: Channel, userId: string, payloads: readonly unknown[], now: number) => {
       const ended = this.endInboxStmt.run('done', null, now, inboxId);
@@ -123,7 +134,7 @@ export class ZaloQueue {
     this.pendingAccepts = [];
     let results: Array<'accepted' | 'duplicate'>;
     try {
-      results = this.acceptTx(batch) as Array<'accepted' | 'duplicate'>;
+      results = this.durably(() => this.acceptTx(batch) as Array<'accepted' | 'duplicate'>);
     } catch (error) {
       for (const item of batch) item.fail(error);
       return;
@@ -136,8 +147,28 @@ export class ZaloQueue {
    * reported as a duplicate, even after a restart.
    */
   accept(eventKey: string, message: IncomingMessage): 'accepted' | 'duplicate' {
+    if (!this.db.inTransaction) return this.durably(() => this.insertInbox(eventKey, message));
+    return this.insertInbox(eventKey, message);
+  }
+
+  private insertInbox(eventKey: string, message: IncomingMessage): 'accepted' | 'duplicate' {
     const result = this.acceptStmt.run(message.channel, eventKey, message.userId, JSON.stringify(message), message.receivedAt);
     return result.changes === 1 ? 'accepted' : 'duplicate';
+  }
+
+  /**
+   * Runs a write with `synchronous = FULL`: the inbox row backs the 200 Zalo gets, so its
+   * commit is synced to disk before the webhook answers (WAL with NORMAL, the connection's
+   * default, may lose the last commits on power loss). Other writes stay NORMAL. The cost is
+   * one fsync per group commit (measured in the README's Durability note).
+   */
+  private durably<T>(write: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return write();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   /** Pending inbox rows, oldest first. */
@@ -191,6 +222,28 @@ export class ZaloQueue {
     this.failStmt.run(error, id);
   }
 
+  /** Parks a row without spending an attempt: it waits for `until` (or `unpark`). */
+  park(id: number, reason: ParkedReason, until: number, error: string): void {
+    this.db.prepare('UPDATE zalo_outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?').run(until, `parked:${reason}: ${error}`, id);
+  }
+
+  /** Makes the rows parked for `reason` due now (a new token stored; the quota reset). Returns how many. */
+  unpark(reason: ParkedReason, now = Date.now()): number {
+    return this.db
+      .prepare("UPDATE zalo_outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ? AND last_error LIKE ?")
+      .run(now, now, `parked:${reason}:%`).changes;
+  }
+
+  /** Rows parked now, by reason. */
+  parked(now = Date.now()): Record<ParkedReason, number> {
+    const rows = this.db
+      .prepare("SELECT substr(last_error, 8, instr(substr(last_error, 8), ':') - 1) AS reason, COUNT(*) AS n FROM zalo_outbox WHERE status = 'pending' AND next_attempt_at > ? AND last_error LIKE 'parked:%' GROUP BY reason")
+      .all(now) as Array<{ reason: string; n: number }>;
+    const out: Record<ParkedReason, number> = { token: 0, quota: 0 };
+    for (const r of rows) if (r.reason === 'token' || r.reason === 'quota') out[r.reason] = r.n;
+    return out;
+  }
+
   reschedule(id: number, attempts: number, nextAttemptAt: number, error: string): void {
     this.retryStmt.run(attempts, nextAttemptAt, error, id);
   }
@@ -216,6 +269,7 @@ export class ZaloQueue {
       outboxPending: outbox.get('pending') ?? 0,
       outboxSent: outbox.get('sent') ?? 0,
       outboxFailed: outbox.get('failed') ?? 0,
+      outboxParked: Object.values(this.parked()).reduce((a, b) => a + b, 0),
     };
   }
 

@@ -28,6 +28,8 @@ if (!hasChromium) console.warn(`[trainer-console] skipped: ${CHROMIUM} not found
 
 const TOKEN = 'token-giang-vien';
 
+const cspViolations: string[] = [];
+
 describe.skipIf(!hasChromium)('trainer console (needs /usr/bin/chromium)', () => {
   let assistant: Assistant;
   let server: Server;
@@ -52,9 +54,14 @@ describe.skipIf(!hasChromium)('trainer console (needs /usr/bin/chromium)', () =>
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' })).newPage();
+    // The CSP forbids inline script and style: a violation would show here (afterAll checks).
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   }, 240_000);
 
   afterAll(async () => {
+    expect(cspViolations).toEqual([]);
     await browser?.close();
     server?.closeAllConnections();
     await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
@@ -123,7 +130,30 @@ describe.skipIf(!hasChromium)('trainer console (needs /usr/bin/chromium)', () =>
     await page.locator('#next').click();
     await expect.poll(() => page.locator('#status').textContent()).toBe('Đã kết thúc');
     expect(await page.locator('#history figure').count()).toBe(2);
-    expect(await page.locator('#csv').getAttribute('href')).toContain('/results.csv?token=');
+    // The link rides on the HTTP-only cookie: no token in the URL.
+    expect(await page.locator('#csv').getAttribute('href')).toMatch(/\/results\.csv$/);
+    const csvStatus = await page.evaluate(async (href) => (await fetch(href!)).status, await page.locator('#csv').getAttribute('href'));
+    expect(csvStatus).toBe(200);
+  });
+
+  test('the join page (script in join.js, no inline script under the CSP) joins a learner', async () => {
+    const created = await fetch(`${base}/api/quiz/sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ topic: 'all', questionCount: 1, secondsPerQuestion: 60 }),
+    });
+    const session = (await created.json()) as { code: string };
+    const learner = await page.context().newPage();
+    learner.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    const res = await learner.goto(`${base}/join.html?code=${session.code}`);
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await learner.locator('#name').fill('Anh Tú');
+    await learner.locator('#join-form button[type=submit]').click();
+    await learner.locator('#play').waitFor();
+    await expect.poll(() => learner.locator('#me').textContent()).toContain('Anh Tú');
+    await learner.close();
   });
 
   test('a web chat learner joins with "thamgia", gets the question pushed and answers with its button', async () => {

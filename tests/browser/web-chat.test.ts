@@ -19,6 +19,8 @@ if (!hasChromium) {
 
 const QUESTION = 'Tỷ lệ hồ sơ được xử lý hoàn toàn trực tuyến năm 2024 đạt bao nhiêu?';
 
+const cspViolations: string[] = [];
+
 describe.skipIf(!hasChromium)('web chat page (needs /usr/bin/chromium)', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -43,9 +45,14 @@ describe.skipIf(!hasChromium)('web chat page (needs /usr/bin/chromium)', () => {
     });
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'vi-VN', deviceScaleFactor: 1 });
     page = await context.newPage();
+    // The CSP forbids inline script and style: a violation would show here (afterAll checks).
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   }, 240_000);
 
   afterAll(async () => {
+    expect(cspViolations).toEqual([]);
     await context?.close();
     await browser?.close();
     await server?.stop();

@@ -32,7 +32,8 @@ async function webhook(env: Record<string, string>) {
   const logs: string[] = [];
   const logger = createLogger('debug', (l) => logs.push(l));
   let kicks = 0;
-  const router = createOaWebhookRouter({ config, queue: () => queue, onAccepted: () => void kicks++, logger });
+  // The events below are signed at 1700000000123: the clock stands a second later (replay window).
+  const router = createOaWebhookRouter({ config, queue: () => queue, onAccepted: () => void kicks++, logger, now: () => 1700000001123 });
   server = createServer({ dialogue: () => undefined, logger, messageMaxChars: 1000, routers: [router] }).listen(0, '127.0.0.1');
   await new Promise((ok) => server!.once('listening', ok));
   const base = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;

@@ -15,18 +15,34 @@ export interface ChannelSender {
 }
 
 /**
- * A send that failed. `retryable` failures (network, rate limit, 5xx, a token being renewed)
- * are retried with backoff; the others (bad parameter, user unreachable) are recorded once.
+ * What the outbox does with a failed send:
+ * - `retry`: network, rate limit (-32), 5xx, a token being renewed — backoff, bounded attempts;
+ * - `park`: waiting for an operator or for time — the OA token is dead (-216/-220 and the
+ *   refresh refused or missing) or the quota is exhausted (-211). Parked replies spend no
+ *   attempts and are resent when a new token is stored or the quota resets;
+ * - `permanent`: bad request, user blocked or unreachable, outside the 7-day window — recorded once.
  */
+export type DeliveryOutcome = 'retry' | 'park' | 'permanent';
+export type ParkReason = 'token' | 'quota';
+
 export class DeliveryError extends Error {
+  readonly outcome: DeliveryOutcome;
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly code?: string | number,
+    opts: { park?: ParkReason; unknownCode?: boolean } = {},
   ) {
     super(message);
     this.name = 'DeliveryError';
+    this.park = opts.park;
+    this.unknownCode = opts.unknownCode ?? false;
+    this.outcome = opts.park ? 'park' : retryable ? 'retry' : 'permanent';
   }
+  /** Why the reply is parked (outcome `park`). */
+  readonly park?: ParkReason;
+  /** A code Zalo's documentation does not list: retried a bounded number of times, loudly. */
+  readonly unknownCode: boolean;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../../core/logger.ts';
 import type { Channel, IncomingMessage, Reply } from '../../core/messages.ts';
-import type { InboxItem, OutboxItem, ZaloQueue } from '../../storage/zalo-queue.ts';
+import { PARKED_UNTIL_OPERATOR, type InboxItem, type OutboxItem, type ZaloQueue } from '../../storage/zalo-queue.ts';
 import { rateLimitedReply, type RateLimiter } from '../../http/rate-limit.ts';
 import { backoffDelay, DeliveryError, type ChannelSender } from './delivery.ts';
 
@@ -15,6 +15,18 @@ export interface RetryPolicy {
   baseMs: number;
   maxMs: number;
   maxAttempts: number;
+  /** Attempts for an error code not in the documented table (default 5, at most maxAttempts). */
+  unknownCodeMaxAttempts?: number;
+}
+
+/**
+ * When an exhausted OA quota (-211) is tried again: Zalo's daily quotas reset at midnight,
+ * Vietnam time (UTC+7). Parked rows come back then without spending an attempt.
+ */
+export function nextQuotaReset(now: number): number {
+  const offset = 7 * 3_600_000;
+  const day = 86_400_000;
+  return Math.floor((now + offset) / day) * day + day - offset;
 }
 
 export interface MessageWorkerOptions {
@@ -219,7 +231,8 @@ export class MessageWorker {
         this.wakeAt = Infinity;
         this.pumpOutbox();
       },
-      Math.max(0, due - this.now()),
+      // setTimeout overflows above 2^31-1 ms (and would fire at once).
+      Math.min(2_147_483_647, Math.max(0, due - this.now())),
     );
     this.wakeTimer.unref();
   }
@@ -235,16 +248,29 @@ export class MessageWorker {
       const message = error instanceof Error ? error.message : String(error);
       const retryable = !(error instanceof DeliveryError) || error.retryable;
       const attempts = item.attempts + 1;
-      if (!retryable) {
+      const unknownCode = error instanceof DeliveryError && error.unknownCode;
+      const maxAttempts = unknownCode ? Math.min(retry.maxAttempts, retry.unknownCodeMaxAttempts ?? 5) : retry.maxAttempts;
+      if (error instanceof DeliveryError && error.park) {
+        // Waiting for an operator (token) or the quota's reset: no attempt is spent.
+        const until = error.park === 'quota' ? nextQuotaReset(this.now()) : PARKED_UNTIL_OPERATOR;
+        queue.park(item.id, error.park, until, message);
+        const parked = queue.parked(this.now());
+        logger.warn(
+          `outbox: ${item.channel} reply #${item.id} parked (${error.park === 'token' ? 'waiting for a new OA token' : `quota exhausted, until ${new Date(until).toISOString()}`}); ` +
+            `parked now: ${parked.token} for the token, ${parked.quota} for the quota: ${message}`,
+        );
+      } else if (!retryable) {
         queue.markFailed(item.id, message);
         logger.warn(`outbox: ${item.channel} reply #${item.id} not sent and not retried: ${message}`);
-      } else if (attempts >= retry.maxAttempts) {
+      } else if (attempts >= maxAttempts) {
         queue.markFailed(item.id, `gave up after ${attempts} attempts: ${message}`);
         logger.error(`outbox: ${item.channel} reply #${item.id} given up after ${attempts} attempts: ${message}`);
       } else {
         const delay = backoffDelay(attempts, retry);
         queue.reschedule(item.id, attempts, this.now() + delay, message);
-        logger.warn(`outbox: ${item.channel} reply #${item.id} failed (attempt ${attempts}), retry in ${delay} ms: ${message}`);
+        const line = `outbox: ${item.channel} reply #${item.id} failed (attempt ${attempts}/${maxAttempts}), retry in ${delay} ms: ${message}`;
+        if (unknownCode) logger.error(`${line} — UNKNOWN Zalo error code: retried at most ${maxAttempts} times; please report it`);
+        else logger.warn(line);
       }
     }
   }

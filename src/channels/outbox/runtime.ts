@@ -22,8 +22,13 @@ import { ZaloBotSender } from '../zalo-bot/sender.ts';
 import type { ChannelSender } from './delivery.ts';
 import { MessageWorker } from './message-worker.ts';
 
-/** Finished inbox/outbox rows are kept this long (Zalo retries an event for up to 12 h). */
-const KEEP_FINISHED_MS = 7 * 86_400_000;
+/**
+ * Finished inbox/outbox rows (the dedupe keys) are kept this long: 7 days, and always a day
+ * longer than the replay window, so an event replayed inside the window is still a duplicate.
+ */
+export function keepFinishedMs(replayWindowMs: number): number {
+  return Math.max(7 * 86_400_000, replayWindowMs + 86_400_000);
+}
 
 export interface ZaloRuntime {
   queue: ZaloQueue;
@@ -36,6 +41,8 @@ export interface ZaloRuntime {
    * @example quiz.notifier.register('zalo-oa', (userId, messages) => zalo.push('zalo-oa', userId, messages));
    */
   push(channel: Channel, userId: string, messages: OutgoingMessage[]): number[];
+  /** What /healthz shows: replies pending and parked (waiting for a token or the quota). */
+  health(): { pending: number; parked: { token: number; quota: number } };
   stop(): Promise<void>;
 }
 
@@ -52,9 +59,11 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
   const { config, db, logger } = deps;
   const senders = new Map<Channel, ChannelSender>();
   let tokens: ZaloTokenManager | undefined;
+  let tokenStore: ZaloTokenStore | undefined;
 
   if (oaChannelConfigured(config)) {
     const store = new ZaloTokenStore(db);
+    tokenStore = store;
     if (store.seed({ accessToken: config.zaloOa.accessToken, refreshToken: config.zaloOa.refreshToken })) {
       logger.info('Zalo OA: token pair taken from ZALO_OA_ACCESS_TOKEN/ZALO_OA_REFRESH_TOKEN and stored in SQLite (refreshed there from now on)');
     }
@@ -83,8 +92,9 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
   if (senders.size === 0) return undefined;
 
   const queue = new ZaloQueue(db);
+  const KEEP_FINISHED_MS = keepFinishedMs(config.zaloSignature.replayWindowMs);
   const pruned = queue.prune(KEEP_FINISHED_MS);
-  if (pruned > 0) logger.info(`outbox: forgot ${pruned} finished rows older than 7 days`);
+  if (pruned > 0) logger.info(`outbox: forgot ${pruned} finished rows older than ${Math.round(KEEP_FINISHED_MS / 86_400_000)} days`);
   const pending = queue.counts();
   if (pending.inboxPending + pending.outboxPending > 0) {
     logger.info(`outbox: resuming ${pending.inboxPending} unanswered messages and ${pending.outboxPending} unsent replies`);
@@ -101,6 +111,36 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
     // requests, acknowledge first (each answer waits at most 50 ms for a pause).
     ackFirst: { burstWindowMs: 2, maxDeferMs: 50 },
   });
+  // Replies parked for a dead token go again once a new pair is stored — by `npm run zalo:token
+  // -- --set-refresh` (another process, hence the polling), or by a refresh of our own.
+  const usable = (p: ReturnType<ZaloTokenStore['get']>) => Boolean(p && !p.refreshDead && (p.accessToken || p.refreshToken));
+  const versionOf = (p: ReturnType<ZaloTokenStore['get']>) => (p ? `${p.updatedAt}:${p.refreshDead}:${p.refreshToken ?? ''}:${p.accessToken ?? ''}` : '');
+  let tokenVersion = versionOf(tokenStore?.get());
+  const resumeParked = (why: string) => {
+    const n = queue.unpark('token');
+    if (n > 0) {
+      logger.info(`outbox: ${why}: resending ${n} replies parked for the OA token`);
+      worker.kick();
+    }
+  };
+  if (tokenStore && usable(tokenStore.get())) resumeParked('OA token available at start-up');
+  const parkedAtStart = queue.parked();
+  if (parkedAtStart.token + parkedAtStart.quota > 0) {
+    logger.warn(`outbox: ${parkedAtStart.token} replies parked waiting for an OA token (${SET_REFRESH_COMMAND}), ${parkedAtStart.quota} for the quota to reset`);
+  }
+  const tokenWatch = setInterval(() => {
+    if (!tokenStore) return;
+    try {
+      const pair = tokenStore.get();
+      const version = versionOf(pair);
+      if (version === tokenVersion) return;
+      tokenVersion = version;
+      if (usable(pair)) resumeParked('a new OA token was stored');
+    } catch (error) {
+      logger.warn('outbox: checking the OA token failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }, 2000);
+  tokenWatch.unref();
   worker.start();
   // Forget finished rows once a day too, for a server that runs for months.
   const pruneTimer = setInterval(() => {
@@ -123,8 +163,13 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
       worker.kick();
       return ids;
     },
+    health: () => {
+      const counts = queue.counts();
+      return { pending: counts.outboxPending, parked: queue.parked() };
+    },
     stop: async () => {
       clearInterval(pruneTimer);
+      clearInterval(tokenWatch);
       tokens?.stop();
       await worker.stop();
     },

@@ -3,6 +3,7 @@
  * (UNCONFIRMED which one Zalo sends: both are accepted, and the form seen is reported), and
  * their translation to the internal IncomingMessage.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { IncomingMessage } from '../../core/messages.ts';
 
@@ -47,7 +48,7 @@ export function classifyBotUpdate(body: unknown, receivedAt: number): BotUpdateO
   if (!message) return { kind: 'invalid', reason: `${name} without a message` };
   if (message.from.is_bot) return { kind: 'ignored', reason: 'message from a bot', form };
   const chatId = message.chat.id;
-  const eventKey = `msg:${message.message_id ?? `${chatId}:${message.date ?? ''}`}`;
+  const eventKey = message.message_id !== undefined ? `msg:${message.message_id}` : derivedKey(name, message, receivedAt);
   const messageId = message.message_id;
   if (name === 'message.text.received') {
     return { kind: 'message', eventKey, form, message: { type: 'text', channel: 'zalo-bot', userId: chatId, text: message.text ?? '', messageId, receivedAt } };
@@ -57,4 +58,17 @@ export function classifyBotUpdate(body: unknown, receivedAt: number): BotUpdateO
     return { kind: 'message', eventKey, form, message: { type: 'media', channel: 'zalo-bot', userId: chatId, mediaKind, messageId, receivedAt } };
   }
   return { kind: 'ignored', reason: `${name}: not answered`, form };
+}
+
+/**
+ * A dedupe key for an update without `message_id`, from what it does carry: the chat, the
+ * sender, the event, the text (or the rest of the message) and `date`. Without a `date` either,
+ * a retry cannot be told from the same words sent again, so the minute of receipt stands in for
+ * it: an identical message repeated within the same minute counts as a retry.
+ */
+function derivedKey(name: string, message: z.infer<typeof BotMessageSchema>, receivedAt: number): string {
+  const { message_id: _id, date, ...rest } = message;
+  const content = createHash('sha256').update(JSON.stringify([name, rest])).digest('base64url').slice(0, 22);
+  const when = date !== undefined ? `d${String(date)}` : `m${Math.floor(receivedAt / 60_000)}`;
+  return `derived:${message.chat.id}:${when}:${content}`;
 }

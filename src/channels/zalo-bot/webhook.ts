@@ -8,6 +8,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { ZaloQueue } from '../../storage/zalo-queue.ts';
 import { constantTimeEqual } from '../zalo-oa/signature.ts';
 import { classifyBotUpdate } from './updates.ts';
+import { parseJsonKeepingIds } from '../json-ids.ts';
 
 export const BOT_WEBHOOK_PATH = '/webhooks/zalo-bot';
 
@@ -45,7 +46,7 @@ export function createBotWebhookRouter(deps: BotWebhookDeps): Router {
     }
     let body: unknown;
     try {
-      body = JSON.parse((Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)).toString('utf8'));
+      body = parseJsonKeepingIds((Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)).toString('utf8'));
     } catch {
       res.status(400).json({ error: 'body is not valid JSON' });
       return;

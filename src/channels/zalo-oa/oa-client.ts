@@ -5,13 +5,14 @@
  */
 
 /** How the outbox should treat a failed call. */
-export type OaErrorKind = 'token' | 'retryable' | 'permanent';
+export type OaErrorKind = 'token' | 'retryable' | 'quota' | 'unknown' | 'permanent';
 
 /** What each known error code means for whoever reads the log. */
 const KNOWN_ERRORS: Record<number, { kind: OaErrorKind; meaning: string }> = {
   [-216]: { kind: 'token', meaning: 'access token invalid: refreshing the OA token' },
   [-220]: { kind: 'token', meaning: 'access token expired: refreshing the OA token' },
   [-32]: { kind: 'retryable', meaning: 'rate limited by Zalo: retrying with backoff' },
+  [-211]: { kind: 'quota', meaning: "the OA's message quota is exhausted: replies wait until it resets" },
   [-201]: { kind: 'permanent', meaning: 'bad parameter: the message was rejected (a bug in rendering?)' },
   [-213]: { kind: 'permanent', meaning: 'the user does not follow the OA' },
   [-227]: { kind: 'permanent', meaning: 'the user is inactive or banned' },
@@ -80,7 +81,7 @@ export class ZaloOaClient {
     const known = KNOWN_ERRORS[code];
     const zaloSays = typeof json.message === 'string' ? ` (Zalo: ${json.message})` : '';
     if (known) throw new ZaloOaError(`error ${code}: ${known.meaning}${zaloSays}`, known.kind, code);
-    // Unknown codes: the send was refused for a reason a retry will not fix.
-    throw new ZaloOaError(`error ${code}${zaloSays}`, 'permanent', code);
+    // Unknown codes: not known to be final, so retried with backoff a bounded number of times, loudly.
+    throw new ZaloOaError(`error ${code} (not in the documented table)${zaloSays}`, 'unknown', code);
   }
 }

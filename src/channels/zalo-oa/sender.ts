@@ -32,8 +32,12 @@ export class ZaloOaSender implements ChannelSender {
         await this.client.sendCs(fresh, payload);
       }
     } catch (error) {
-      if (error instanceof ZaloOaError) throw new DeliveryError(error.message, error.kind !== 'permanent', error.code);
-      if (error instanceof TokenUnavailableError) throw new DeliveryError(error.message, true, 'token');
+      if (error instanceof ZaloOaError) {
+        if (error.kind === 'quota') throw new DeliveryError(error.message, true, error.code, { park: 'quota' });
+        throw new DeliveryError(error.message, error.kind !== 'permanent', error.code, { unknownCode: error.kind === 'unknown' });
+      }
+      // -216/-220 and no usable refresh (refused, spent, missing): wait for the operator.
+      if (error instanceof TokenUnavailableError) throw new DeliveryError(error.message, true, 'token', error.needsOperator ? { park: 'token' } : {});
       throw new DeliveryError(error instanceof Error ? error.message : String(error), true);
     }
   }

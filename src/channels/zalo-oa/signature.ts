@@ -32,6 +32,11 @@ export function signatureFromHeader(header: string | undefined): string | undefi
 /** Checks the header against the expected digest in constant time. */
 export function signatureMatches(header: string | undefined, expectedHex: string): boolean {
   const given = signatureFromHeader(header);
-  if (!given || given.length !== expectedHex.length) return false;
-  return timingSafeEqual(Buffer.from(given, 'utf8'), Buffer.from(expectedHex, 'utf8'));
+  if (!given) return false;
+  // Byte lengths, not string lengths: 64 non-ASCII characters are 128 UTF-8 bytes and would
+  // make timingSafeEqual throw (an unauthenticated 500). A digest is hex, so nothing else matches.
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expectedHex, 'utf8');
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(a, b);
 }

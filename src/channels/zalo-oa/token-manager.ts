@@ -10,7 +10,14 @@ import type { ZaloTokenStore } from '../../storage/zalo-tokens.ts';
 
 /** No usable token: the send waits (retryable) until someone sets one. */
 export class TokenUnavailableError extends Error {
-  constructor(message: string) {
+  /**
+   * @param needsOperator true when only a person can fix it (no refresh token, refused or
+   *   spent, no app secret): sends are parked; false for a passing failure (network, 5xx).
+   */
+  constructor(
+    message: string,
+    readonly needsOperator = false,
+  ) {
     super(message);
     this.name = 'TokenUnavailableError';
   }
@@ -41,6 +48,8 @@ export class ZaloTokenManager {
   private timer: NodeJS.Timeout | undefined;
   /** The refresh token Zalo refused: not tried again until a different one is stored. */
   private refusedToken: string | undefined;
+  /** The refresh token whose refresh answer was lost (network error after sending). */
+  private answerLostFor: string | undefined;
   private readonly now: () => number;
   private readonly marginMs: number;
 
@@ -106,11 +115,11 @@ export class ZaloTokenManager {
     const { store, logger, appId, appSecret } = this.options;
     const pair = store.get();
     if (!pair?.refreshToken) {
-      throw new TokenUnavailableError(`no OA refresh token stored: get one from the Zalo developer console and run ${SET_REFRESH_COMMAND}`);
+      throw new TokenUnavailableError(`no OA refresh token stored: get one from the Zalo developer console and run ${SET_REFRESH_COMMAND}`, true);
     }
-    if (!appId || !appSecret) throw new TokenUnavailableError('ZALO_APP_ID and ZALO_APP_SECRET are needed to refresh the OA token');
-    if (pair.refreshToken === this.refusedToken) {
-      throw new TokenUnavailableError(`the OA refresh token was refused by Zalo; run ${SET_REFRESH_COMMAND}`);
+    if (!appId || !appSecret) throw new TokenUnavailableError('ZALO_APP_ID and ZALO_APP_SECRET are needed to refresh the OA token', true);
+    if (pair.refreshToken === this.refusedToken || pair.refreshDead) {
+      throw new TokenUnavailableError(`the OA refresh token was refused by Zalo; run ${SET_REFRESH_COMMAND}`, true);
     }
     const url = `${this.options.oauthBaseUrl.replace(/\/+$/, '')}/v4/oa/access_token`;
     let res: Response;
@@ -123,11 +132,14 @@ export class ZaloTokenManager {
       });
     } catch (error) {
       const message = `OA token refresh failed (network): ${error instanceof Error ? error.message : String(error)}; will retry`;
+      // Zalo may have rotated the pair before the answer was lost: the next refresh then finds the token spent.
+      this.answerLostFor = pair.refreshToken;
       logger.warn(message);
       throw new TokenUnavailableError(message);
     }
     const text = await res.text().catch(() => '');
     if (res.status >= 500 || res.status === 429) {
+      this.answerLostFor = pair.refreshToken;
       logger.warn(`OA token refresh failed (HTTP ${res.status}); will retry`);
       throw new TokenUnavailableError(`OA token refresh failed: HTTP ${res.status}`);
     }
@@ -145,12 +157,17 @@ export class ZaloTokenManager {
       this.refusedToken = pair.refreshToken;
       store.markRefreshDead();
       const detail = [json.error, json.error_name, json.error_description, json.message].filter((v) => v !== undefined).join(' ');
+      const spent = this.answerLostFor === pair.refreshToken;
+      this.answerLostFor = undefined;
       logger.error(
-        `Zalo OA: làm mới token thất bại — refresh token đã hết hạn, đã dùng hoặc sai (Zalo: ${detail || `HTTP ${res.status}`}). ` +
+        (spent
+          ? 'Zalo OA: refresh token ĐÃ BỊ DÙNG (spent) — lần làm mới trước mất câu trả lời sau khi Zalo đã đổi cặp token, nên token cũ không còn giá trị. '
+          : '') +
+          `Zalo OA: làm mới token thất bại — refresh token đã hết hạn, đã dùng hoặc sai (Zalo: ${detail || `HTTP ${res.status}`}). ` +
           `Cần làm (what to do): vào Zalo for Developers → ứng dụng → Official Account → lấy lại mã (cấp quyền lại cho OA), rồi chạy: ${SET_REFRESH_COMMAND}. ` +
           'Tin nhắn trả lời vẫn được giữ trong hàng đợi và sẽ gửi khi có token mới.',
       );
-      throw new TokenUnavailableError('the OA refresh token was refused by Zalo');
+      throw new TokenUnavailableError(spent ? 'the OA refresh token is spent (a refresh answer was lost); re-authorise the OA' : 'the OA refresh token was refused by Zalo', true);
     }
     const expiresIn = Number(data.expires_in);
     const seconds = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : DEFAULT_EXPIRES_S;

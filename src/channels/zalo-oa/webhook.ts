@@ -9,6 +9,7 @@ import type { AppConfig } from '../../config.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ZaloQueue } from '../../storage/zalo-queue.ts';
 import { classifyOaEvent } from './events.ts';
+import { parseJsonKeepingIds } from '../json-ids.ts';
 import { oaSignature, signatureMatches } from './signature.ts';
 
 export interface OaWebhookDeps {
@@ -18,9 +19,31 @@ export interface OaWebhookDeps {
   /** Called after a new message is stored, to wake the outbox worker. */
   onAccepted: () => void;
   logger: Logger;
+  /** The clock (tests); default Date.now. */
+  now?: () => number;
 }
 
 export const OA_WEBHOOK_PATH = '/webhooks/zalo-oa';
+
+/** How far ahead of our clock a signed timestamp may be (clock skew) before it is refused. */
+export const REPLAY_FUTURE_MS = 15 * 60_000;
+
+/** A Zalo timestamp (ms since the epoch as a string; seconds accepted) in ms, or undefined. */
+export function timestampMs(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,16}$/.test(value.trim())) return undefined;
+  const n = Number(value.trim());
+  return n < 1e11 ? n * 1000 : n;
+}
+
+/**
+ * Whether a signed timestamp is inside the replay window: not older than `windowMs`, not more
+ * than REPLAY_FUTURE_MS ahead. A window of 0 accepts everything.
+ */
+export function withinReplayWindow(value: string | undefined, windowMs: number, now: number): boolean {
+  if (windowMs <= 0) return true;
+  const ts = timestampMs(value);
+  return ts !== undefined && ts >= now - windowMs && ts <= now + REPLAY_FUTURE_MS;
+}
 
 /** Whether the OA channel has what it needs to verify webhooks. */
 export function oaChannelConfigured(config: Pick<AppConfig, 'zaloOa' | 'zaloSignature'>): boolean {
@@ -47,7 +70,8 @@ export function createOaWebhookRouter(deps: OaWebhookDeps): Router {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let body: unknown;
     try {
-      body = JSON.parse(rawBody.toString('utf8'));
+      // Ids above 2^53 sent as numbers stay exact strings (the signature is over the raw bytes anyway).
+      body = parseJsonKeepingIds(rawBody.toString('utf8'));
     } catch {
       res.status(400).json({ error: 'body is not valid JSON' });
       return;
@@ -74,7 +98,17 @@ export function createOaWebhookRouter(deps: OaWebhookDeps): Router {
       logger.warn('zalo-oa webhook: signatures verify with the current settings: set ZALO_OA_SIGNATURE_MODE=enforce');
     }
 
-    const outcome = classifyOaEvent(body, Date.now());
+    // The signature covers the timestamp, so a captured request cannot be re-dated: outside the
+    // window it is a replay (dedupe rows are kept longer than the window, see runtime.ts).
+    const signedTs = config.zaloSignature.timestamp === 'header' ? req.get('x-zevent-timestamp') : bodyTimestamp(body as Record<string, unknown>);
+    const now = (deps.now ?? Date.now)();
+    if (!withinReplayWindow(signedTs, config.zaloSignature.replayWindowMs, now)) {
+      logger.warn(`zalo-oa webhook: timestamp ${JSON.stringify(signedTs ?? null)} outside the replay window (ZALO_REPLAY_WINDOW_HOURS), rejected (403)`);
+      res.status(403).json({ error: 'stale or missing timestamp: outside the replay window' });
+      return;
+    }
+
+    const outcome = classifyOaEvent(body, now);
     if (outcome.kind === 'ignored') {
       logger.debug(`zalo-oa webhook: ignored ${outcome.reason}`);
       res.status(200).json({ status: 'ignored' });
@@ -105,12 +139,16 @@ function signer(
   headerTimestamp: string | undefined,
 ): (secret: Secret, timestamp: TimestampSource) => string | undefined {
   const appId = config.zaloOa.appId ?? '';
-  const bodyTs = typeof body.timestamp === 'string' || typeof body.timestamp === 'number' ? String(body.timestamp) : undefined;
+  const bodyTs = bodyTimestamp(body);
   return (secret, timestamp) => {
     const key = secret === 'app-secret' ? config.zaloOa.appSecret : config.zaloOa.oaSecretKey;
     const ts = timestamp === 'body' ? bodyTs : headerTimestamp;
     return key && ts !== undefined ? oaSignature(appId, rawBody, ts, key) : undefined;
   };
+}
+
+function bodyTimestamp(body: Record<string, unknown>): string | undefined {
+  return typeof body.timestamp === 'string' || typeof body.timestamp === 'number' ? String(body.timestamp) : undefined;
 }
 
 /** Only computed on a mismatch: tells the operator which setting would verify. */

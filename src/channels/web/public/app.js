@@ -421,6 +421,7 @@ async function postChat(text) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   try {
+    await session;
     const res = await fetch('/api/chat', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -500,7 +501,9 @@ async function send({ text, shown, fromChip }) {
     userLi.classList.add('msg-failed');
     const status = error instanceof HttpError ? error.status : 0;
     const notice =
-      status >= 400 && status < 500
+      status === 429
+        ? error.message
+        : status >= 400 && status < 500
         ? `Dạ, em chưa nhận được câu hỏi này: ${error.message}. Anh/chị kiểm tra lại giúp em ạ.`
         : BUSY_TEXT;
     renderAssistant({ text: notice, buttons: [] }, { notice: true });
@@ -522,6 +525,7 @@ function watchQuizInbox() {
 /** Shows what a quiz session pushed (GET /api/quiz/inbox); stops polling once the user is in no session. */
 async function pollQuizInbox() {
   try {
+    await session;
     const res = await fetch(`/api/quiz/inbox?userId=${encodeURIComponent(userId)}`, { headers: { Accept: 'application/json' } });
     if (!res.ok) return;
     const data = await res.json();
@@ -581,6 +585,9 @@ async function pollStaffInbox() {
 // ---------- wiring ----------
 
 const userId = getUserId();
+// The server's signed HTTP-only cookie is who this browser is (the userId above is only a
+// label the API contract requires): ask for it once, before the first message.
+const session = fetch('/api/session', { method: 'POST', headers: { Accept: 'application/json' } }).catch(() => undefined);
 
 els.form.addEventListener('submit', (event) => {
   event.preventDefault();

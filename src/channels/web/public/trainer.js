@@ -2,11 +2,12 @@
 // The server never sends which option is correct before a question closes; this page only
 // shows what it gets. All text goes in as text nodes.
 
-const TOKEN_KEY = 'bg-quiz:trainer-token';
 const LETTERS = ['A', 'B', 'C', 'D'];
 const $ = (id) => document.getElementById(id);
 
-let token = sessionStorage.getItem(TOKEN_KEY) || '';
+// The token is sent once, as a Bearer header; the server answers with an HTTP-only cookie
+// that the event stream and the CSV link ride on. It is never kept in storage or URLs.
+let token = '';
 let current = null; // the session view
 let events = null;
 let clockOffset = 0;
@@ -36,15 +37,14 @@ function show(id, on) {
   $(id).classList.toggle('hidden', !on);
 }
 
-function withToken(path) {
-  return token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
-}
 
 // ---------- access ----------
 
 async function checkAccess() {
   try {
     await api('/api/quiz/trainer');
+    token = '';
+    $('token').value = '';
     show('login', false);
     show('create', true);
     await loadTopics();
@@ -66,7 +66,6 @@ async function checkAccess() {
 $('login-form').addEventListener('submit', (event) => {
   event.preventDefault();
   token = $('token').value.trim();
-  sessionStorage.setItem(TOKEN_KEY, token);
   void checkAccess();
 });
 
@@ -140,7 +139,7 @@ async function openSession(id, view) {
   show('session', true);
   render(v);
   if (events) events.close();
-  events = new EventSource(withToken(`/api/quiz/sessions/${encodeURIComponent(v.id)}/events`));
+  events = new EventSource(`/api/quiz/sessions/${encodeURIComponent(v.id)}/events`);
   const onData = (e) => render(JSON.parse(e.data));
   for (const type of ['state', 'created', 'joined', 'started', 'question_opened', 'question_closed', 'finished', 'message']) events.addEventListener(type, onData);
 }
@@ -173,7 +172,7 @@ function render(v) {
   $('status').className = `pill ${v.status}`;
   $('participant-count').textContent = String(v.participants.length);
   $('participants').replaceChildren(...v.participants.map((p) => Object.assign(document.createElement('span'), { textContent: p.name })));
-  $('csv').href = withToken(`/api/quiz/sessions/${encodeURIComponent(v.id)}/results.csv`);
+  $('csv').href = `/api/quiz/sessions/${encodeURIComponent(v.id)}/results.csv`;
 
   const open = v.current && !v.current.closed;
   $('start').disabled = v.status !== 'lobby';
