@@ -28,10 +28,15 @@ export const USER_TEXT_TABLES = [
   'quiz_practice',
   'quiz_seen',
   'quiz_web_inbox',
+  // The staff side (src/staff/): ticket messages, staff actions (reply texts), the answer log, feedback.
+  'handoff_messages',
+  'staff_actions',
+  'answer_log',
+  'feedback',
 ] as const;
 
 /** Tables with no user data (the index, sessions' settings, tokens, bookkeeping). */
-export const NON_USER_TABLES = ['kb_meta', 'kb_documents', 'kb_chunks', 'kb_vectors', 'kb_problems', 'kb_records', 'kb_records_report', 'quiz_sessions', 'quiz_session_questions', 'zalo_oa_tokens', 'schema_migrations'] as const;
+export const NON_USER_TABLES = ['kb_meta', 'kb_documents', 'kb_chunks', 'kb_vectors', 'kb_problems', 'kb_records', 'kb_records_report', 'quiz_sessions', 'quiz_session_questions', 'zalo_oa_tokens', 'schema_migrations', 'curated_answers'] as const;
 
 const CCCD = /(?<![\d])(\d{3}[ .-]?\d{3}[ .-]?\d{6}|\d{9})(?![\d])/g;
 const PHONE = /(?<![\d+])(?:\+?84|0)(?:[ .-]?\d){9,10}(?![\d])/g;
@@ -76,7 +81,11 @@ export class PersonalData {
       if (retentionDays > 0) {
         const cutoff = now - retentionDays * DAY;
         run('messages', 'DELETE FROM messages WHERE created_at < ?', cutoff);
+        run('handoff_messages', 'DELETE FROM handoff_messages WHERE handoff_id IN (SELECT id FROM handoff_requests WHERE created_at < ?)', cutoff);
         run('handoff_requests', 'DELETE FROM handoff_requests WHERE created_at < ?', cutoff);
+        run('staff_actions', 'DELETE FROM staff_actions WHERE created_at < ?', cutoff);
+        run('answer_log', 'DELETE FROM answer_log WHERE created_at < ?', cutoff);
+        run('feedback', 'DELETE FROM feedback WHERE created_at < ?', cutoff);
         run('quiz_practice', 'DELETE FROM quiz_practice WHERE updated_at < ?', cutoff);
         run('quiz_seen', 'DELETE FROM quiz_seen WHERE seen_at < ?', cutoff);
         // Finished sessions' learners and answers (names, choices) go; the session shell stays.
@@ -104,7 +113,10 @@ export class PersonalData {
     this.db.transaction(() => {
       run('messages', 'DELETE FROM messages WHERE channel = ? AND user_id = ?', channel, userId);
       run('conversation_state', 'DELETE FROM conversation_state WHERE channel = ? AND user_id = ?', channel, userId);
+      run('handoff_messages', 'DELETE FROM handoff_messages WHERE handoff_id IN (SELECT id FROM handoff_requests WHERE channel = ? AND user_id = ?)', channel, userId);
       run('handoff_requests', 'DELETE FROM handoff_requests WHERE channel = ? AND user_id = ?', channel, userId);
+      run('answer_log', 'DELETE FROM answer_log WHERE channel = ? AND user_id = ?', channel, userId);
+      run('feedback', 'DELETE FROM feedback WHERE channel = ? AND user_id = ?', channel, userId);
       run('quiz_practice', 'DELETE FROM quiz_practice WHERE channel = ? AND user_id = ?', channel, userId);
       run('quiz_seen', 'DELETE FROM quiz_seen WHERE channel = ? AND user_id = ?', channel, userId);
       run('quiz_pending_joins', 'DELETE FROM quiz_pending_joins WHERE channel = ? AND user_id = ?', channel, userId);

@@ -67,7 +67,7 @@ beforeAll(async () => {
   const routers = [
     createOaWebhookRouter({ config, queue: () => queue, onAccepted: () => undefined, logger }),
     createBotWebhookRouter({ config, queue: () => queue, onAccepted: () => undefined, logger }),
-    createAdminRouter({ adminToken: ADMIN, handoffs: () => assistant.handoffs }),
+    createAdminRouter({ adminToken: ADMIN, handoffs: () => assistant.handoffs, staff: () => assistant.staff }),
     createRecordsRouter(() => assistant.records),
     createQuizRouter({ quiz: () => assistant.quiz, trainerToken: TRAINER, logger }),
   ];
