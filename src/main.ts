@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const routers = [
     ...createZaloRouters(config, () => zalo, logger),
     createAdminRouter({ adminToken: config.adminToken, handoffs: () => assistant?.handoffs, staff: () => assistant?.staff, minConfidence: config.answer.minConfidence }),
-    createStaffPublicRouter(() => assistant?.staff),
+    createStaffPublicRouter(() => assistant?.staff, webIdentity),
     createRecordsRouter(() => assistant?.records),
     createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, host: config.host, publicBaseUrl: config.quiz.publicBaseUrl, logger, webIdentity }),
   ];

@@ -33,7 +33,7 @@ import { MAX_NAME_CHARS, MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS, QuizError, typ
 import { sessionCsv } from '../quiz/session-csv.ts';
 import { qrSvg } from '../quiz/session-qr.ts';
 import type { QuizService } from '../quiz/session-service.ts';
-import type { WebIdentity } from './web-identity.ts';
+import { RESERVED_ID_ERROR, type WebIdentity } from './web-identity.ts';
 import { MissLockout, WindowCounter, clientIp, tooMany } from './ip-limits.ts';
 
 export interface QuizApiDeps {
@@ -288,7 +288,7 @@ export function createQuizRouter(deps: QuizApiDeps): Router {
     const given = String(req.query.userId ?? '').trim();
     if (!given || given.length > 128) return void res.status(400).json({ error: 'userId is required (max 128)' });
     const userId = deps.webIdentity ? deps.webIdentity.resolve(req, given) : given;
-    if (userId === undefined) return void res.status(400).json({ error: 'userId: ids starting with "c:" are issued by the server' });
+    if (userId === undefined) return void res.status(400).json({ error: RESERVED_ID_ERROR });
     const items = quiz.webInbox.take(userId);
     res.json({ replies: apiMessages(items.flatMap((i) => i.messages)), active: quiz.engine.participationOf('web', userId) !== undefined });
   });

@@ -11,7 +11,7 @@ import type { Dialogue } from '../core/dialogue.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Button, Reply } from '../core/messages.ts';
 import { rateLimitedReply, type RateLimiter } from './rate-limit.ts';
-import type { WebIdentity } from './web-identity.ts';
+import { RESERVED_ID_ERROR, type WebIdentity } from './web-identity.ts';
 import { securityHeaders } from './security-headers.ts';
 import { WindowCounter, clientIp, type WindowLimit } from './ip-limits.ts';
 
@@ -101,7 +101,7 @@ export function createServer(deps: ServerDeps): express.Express {
     const { text } = parsed.data;
     const userId = deps.webIdentity ? deps.webIdentity.resolve(req, parsed.data.userId) : parsed.data.userId;
     if (userId === undefined) {
-      res.status(400).json({ error: 'userId: ids starting with "c:" are issued by the server (cookie), not chosen by the client' });
+      res.status(400).json({ error: RESERVED_ID_ERROR });
       return;
     }
     if (text.trim().length === 0) {

@@ -7,6 +7,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { StaffSide } from '../staff/index.ts';
+import { RESERVED_ID_ERROR, type WebIdentity } from './web-identity.ts';
 
 const FeedbackSchema = z.strictObject({
   userId: z.string().trim().min(1).max(128),
@@ -16,8 +17,14 @@ const FeedbackSchema = z.strictObject({
 });
 const InboxSchema = z.object({ userId: z.string().trim().min(1).max(128), after: z.coerce.number().int().min(0).optional() });
 
-export function createStaffPublicRouter(staff: () => StaffSide | undefined): Router {
+/**
+ * @param webIdentity the web chat's cookie identity: a browser's feedback and inbox are its
+ *   cookie's conversation (as `POST /api/chat` is), whatever `userId` it sends.
+ */
+export function createStaffPublicRouter(staff: () => StaffSide | undefined, webIdentity?: WebIdentity): Router {
   const router = express.Router();
+  /** The user a request speaks for; undefined when the client claims the browsers' reserved id space. */
+  const speaksFor = (req: Request, given: string) => (webIdentity ? webIdentity.resolve(req, given) : given);
   router.post('/api/feedback', express.json({ limit: '16kb' }), (req: Request, res: Response) => {
     const body = FeedbackSchema.safeParse(req.body);
     if (!body.success) {
@@ -29,7 +36,12 @@ export function createStaffPublicRouter(staff: () => StaffSide | undefined): Rou
       res.status(503).json({ error: 'starting: try again shortly' });
       return;
     }
-    const stored = side.feedback.record(body.data);
+    const userId = speaksFor(req, body.data.userId);
+    if (userId === undefined) {
+      res.status(400).json({ error: RESERVED_ID_ERROR });
+      return;
+    }
+    const stored = side.feedback.record({ ...body.data, userId });
     if (!stored) {
       res.status(404).json({ error: 'no answer with this messageId for this userId' });
       return;
@@ -48,8 +60,13 @@ export function createStaffPublicRouter(staff: () => StaffSide | undefined): Rou
       res.status(503).json({ error: 'starting: try again shortly' });
       return;
     }
-    const active = side.tickets.activeFor('web', query.data.userId);
-    const messages = side.tickets.webMessagesFor(query.data.userId, query.data.after ?? 0).map((m) => ({ ...m, at: new Date(m.at).toISOString() }));
+    const userId = speaksFor(req, query.data.userId);
+    if (userId === undefined) {
+      res.status(400).json({ error: RESERVED_ID_ERROR });
+      return;
+    }
+    const active = side.tickets.activeFor('web', userId);
+    const messages = side.tickets.webMessagesFor(userId, query.data.after ?? 0).map((m) => ({ ...m, at: new Date(m.at).toISOString() }));
     res.json({ handoff: active ?? null, messages });
   });
   return router;

@@ -17,6 +17,8 @@ import type { Request, Response } from 'express';
 export const CHAT_COOKIE = 'bg_chat';
 /** Conversations of cookie-bearing browsers live under this prefix; clients cannot claim it. */
 export const COOKIE_ID_PREFIX = 'c:';
+/** What a client is told when its `userId` claims the browsers' reserved prefix. */
+export const RESERVED_ID_ERROR = 'userId: ids starting with "c:" are issued by the server (cookie), not chosen by the client';
 const MAX_AGE_MS = 400 * 86_400_000;
 
 export interface WebIdentity {

@@ -15,8 +15,16 @@ import type { Dialogue } from '../../src/core/dialogue.ts';
 import type { IncomingMessage, Reply } from '../../src/core/messages.ts';
 import { createServer } from '../../src/http/server.ts';
 import { createWebIdentity, webCookieSecret } from '../../src/http/web-identity.ts';
+import { createStaffPublicRouter } from '../../src/http/staff-public.ts';
+import type { StaffSide } from '../../src/staff/index.ts';
 
 const seen: string[] = [];
+/** Whose staff inbox and feedback the staff side is asked for. */
+const inboxOf: string[] = [];
+const staffSide = {
+  tickets: { activeFor: (_channel: string, userId: string) => (inboxOf.push(userId), undefined), webMessagesFor: () => [] },
+  feedback: { record: (f: { userId: string }) => (inboxOf.push(f.userId), undefined) },
+} as unknown as StaffSide;
 const dialogue = {
   handle: async (m: IncomingMessage): Promise<Reply> => {
     seen.push(m.userId);
@@ -30,7 +38,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'web-identity-'));
   const webIdentity = createWebIdentity(webCookieSecret(dataDir));
-  server = createServer({ dialogue: () => dialogue, logger: createLogger('silent'), messageMaxChars: 1000, webIdentity }).listen(0, '127.0.0.1');
+  server = createServer({ dialogue: () => dialogue, logger: createLogger('silent'), messageMaxChars: 1000, webIdentity, routers: [createStaffPublicRouter(() => staffSide, webIdentity)] }).listen(0, '127.0.0.1');
   await new Promise<void>((ok) => server.once('listening', () => ok()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -87,5 +95,18 @@ describe('web chat identity', () => {
   test('scripts without cookies keep the contract: userId in the body, multi-turn', async () => {
     expect((await chat('script-1')).userId).toBe('script-1');
     expect((await chat('script-1')).userId).toBe('script-1');
+  });
+
+  test('a browser polls the staff inbox of its own conversation, and rates its own answers', async () => {
+    const b = await session();
+    const asB = await chat('web-b', b.cookie);
+    await fetch(`${base}/api/chat/inbox?userId=web-b&after=0`, { headers: { Cookie: b.cookie } });
+    expect(inboxOf.at(-1)).toBe(asB.userId);
+    await fetch(`${base}/api/feedback`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: b.cookie }, body: JSON.stringify({ userId: 'web-b', messageId: 'm1', rating: 'down' }) });
+    expect(inboxOf.at(-1)).toBe(asB.userId);
+    // Without the cookie, B's label reaches only the script namespace; the reserved prefix is refused.
+    await fetch(`${base}/api/chat/inbox?userId=web-b`);
+    expect(inboxOf.at(-1)).toBe('web-b');
+    expect((await fetch(`${base}/api/chat/inbox?userId=${encodeURIComponent(asB.userId!)}`)).status).toBe(400);
   });
 });
