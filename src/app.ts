@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { AppConfig } from './config.ts';
 import type { Logger } from './core/logger.ts';
-import { Dialogue, type DialogueServices } from './core/dialogue.ts';
+import { Dialogue, type Activity, type DialogueServices } from './core/dialogue.ts';
 import { INTENT_NAMES } from './core/intent-names.ts';
 import { openDatabase, type Db } from './storage/database.ts';
 import { ConversationRepository } from './storage/conversation-repository.ts';
@@ -47,6 +47,8 @@ export interface Assistant {
   kb: KnowledgeBase;
   records: RecordLookup;
   dialogue: Dialogue;
+  /** The dialogue's activities (the quiz): answer workers reach these, in this thread. */
+  activities: Readonly<Record<string, Activity>>;
   intents: IntentDefinition[];
   conversations: ConversationRepository;
   /** Requests to talk to an official ("gặp cán bộ"), listed at GET /api/admin/handoffs. */
@@ -78,6 +80,61 @@ export interface AssistantOptions {
 
 export async function createAssistant(config: AppConfig, options: AssistantOptions): Promise<Assistant> {
   const { logger } = options;
+  const k = await loadKnowledge(config, { ...options, mayBuild: true });
+  const { db, kb, time, startup } = k;
+
+  const quizQuestions = options.quizQuestions ?? (await time('quiz bank', () => loadQuestionBankOrWarn(db, config, logger)));
+  const quiz = await time('quiz', () => createQuizService({ db, questions: quizQuestions, documents: kb.documents, logger, clock: options.quizClock }));
+  const staff = staffSideOf(config, k, logger);
+  const prunedStaff = staff.prune(config.retentionDays);
+  if (prunedStaff > 0) logger.info(`Đã xóa ${prunedStaff} yêu cầu đã đóng, góp ý và lượt hỏi cũ hơn ${config.retentionDays} ngày (retention)`);
+  // Retention over every table with user text, now and daily (src/storage/personal-data.ts).
+  const stopRetention = startRetention(
+    db,
+    config.retentionDays,
+    (r) => {
+      const total = Object.values(r.deleted).reduce((a, b) => a + b, 0);
+      if (total > 0) logger.info(`Đã xóa ${total} bản ghi cũ (retention ${config.retentionDays} ngày)`, r.deleted);
+    },
+    (error) => logger.warn('retention job failed', { error: error instanceof Error ? error.message : String(error) }),
+  );
+  const activities = { quiz: new QuizChat(quiz) };
+  const { dialogue, conversations, handoffs } = dialogueOf(config, k, staff, activities, logger);
+  return {
+    config, db, kb, records: k.records, dialogue, activities, intents: k.intents, conversations, handoffs, quiz, staff, buildReport: k.buildReport, startup,
+    close: () => {
+      stopRetention();
+      quiz.stop();
+      staff.stop();
+      db.close();
+    },
+  };
+}
+
+/** What an answer worker holds (src/answering/answer-worker.ts): the dialogue and nothing that runs on its own. */
+export interface Answerer {
+  dialogue: Dialogue;
+  startup: Record<string, number>;
+  close(): void;
+}
+
+/**
+ * The dialogue over the index the server built, for an answer worker: no index build, no quiz
+ * engine (its sessions and timers live in the server thread: `activities` reach them), no
+ * retention or desk timers — those run once, in the server.
+ */
+export async function createAnswerer(config: AppConfig, options: { logger: Logger; activities: Readonly<Record<string, Activity>> }): Promise<Answerer> {
+  const k = await loadKnowledge(config, { logger: options.logger, mayBuild: false });
+  const staff = staffSideOf(config, k, options.logger);
+  const { dialogue } = dialogueOf(config, k, staff, options.activities, options.logger);
+  return { dialogue, startup: k.startup, close: () => k.db.close() };
+}
+
+type Knowledge = Awaited<ReturnType<typeof loadKnowledge>>;
+
+/** The database, the index (built when missing or stale, if allowed), and everything read from knowledge/. */
+async function loadKnowledge(config: AppConfig, options: Pick<AssistantOptions, 'logger' | 'forceRebuild' | 'intentsDir' | 'withoutEmbeddings'> & { mayBuild: boolean }) {
+  const { logger } = options;
   const startup: Record<string, number> = {};
   const time = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
@@ -93,7 +150,7 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
 
   let buildReport: BuildReport | undefined;
   const fingerprint = knowledgeFingerprint(config.knowledgeDir, embeddings?.modelFingerprint ?? 'no-embeddings');
-  if (options.forceRebuild || storedFingerprint(db) !== fingerprint) {
+  if (options.mayBuild && (options.forceRebuild || storedFingerprint(db) !== fingerprint)) {
     logger.info('Đang xây dựng chỉ mục tri thức (building the knowledge index)…');
     buildReport = await time('index build', () =>
       buildKnowledgeIndex({ knowledgeDir: config.knowledgeDir, db, embedder: embeddings, passagePrefix: config.embedding.passagePrefix, logger }),
@@ -132,31 +189,6 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     return new RecordLookup(stored.tasks, stored.targets, agencies, (text, mode) => analyze(text, thesaurus, mode), stored.responsibilities, stored.groups);
   });
 
-  const quizQuestions = options.quizQuestions ?? (await time('quiz bank', () => loadQuestionBankOrWarn(db, config, logger)));
-  const quiz = await time('quiz', () => createQuizService({ db, questions: quizQuestions, documents: kb.documents, logger, clock: options.quizClock }));
-  const conversations = new ConversationRepository(db);
-  const handoffs = new HandoffRepository(db);
-  const staff = createStaffSide({
-    db,
-    logger,
-    analyze: (text) => analyze(text, thesaurus, 'query'),
-    officialChannel: config.officialChannel,
-    replyTimeoutMs: config.staff.replyTimeoutMs,
-    curatedDir: config.staff.curatedDir,
-  });
-  const prunedStaff = staff.prune(config.retentionDays);
-  if (prunedStaff > 0) logger.info(`Đã xóa ${prunedStaff} yêu cầu đã đóng, góp ý và lượt hỏi cũ hơn ${config.retentionDays} ngày (retention)`);
-  // Retention over every table with user text, now and daily (src/storage/personal-data.ts).
-  const stopRetention = startRetention(
-    db,
-    config.retentionDays,
-    (r) => {
-      const total = Object.values(r.deleted).reduce((a, b) => a + b, 0);
-      if (total > 0) logger.info(`Đã xóa ${total} bản ghi cũ (retention ${config.retentionDays} ngày)`, r.deleted);
-    },
-    (error) => logger.warn('retention job failed', { error: error instanceof Error ? error.message : String(error) }),
-  );
-
   const safety = await time('safety screen', () => loadSafetyScreen(join(config.knowledgeDir, 'safety-screen.yaml')));
   const changes = await time('changes', () => loadChanges(config.knowledgeDir, records.agencies));
   const frames = new FrameReader(loadFrameVocabulary(join(config.knowledgeDir, 'question-frame.yaml')), {
@@ -165,36 +197,45 @@ export async function createAssistant(config: AppConfig, options: AssistantOptio
     agenciesNamedIn: (text) => records.agencies.findInQuestion(kb.withoutDocumentNamesIn(text)),
     normalize: (text) => analyze(text, thesaurus, 'query').join(' '),
   });
+  return { db, kb, thesaurus, intents, classifier, menu, procedures, records, safety, changes, frames, buildReport, startup, time };
+}
+
+function staffSideOf(config: AppConfig, k: Knowledge, logger: Logger): StaffSide {
+  return createStaffSide({
+    db: k.db,
+    logger,
+    analyze: (text) => analyze(text, k.thesaurus, 'query'),
+    officialChannel: config.officialChannel,
+    replyTimeoutMs: config.staff.replyTimeoutMs,
+    curatedDir: config.staff.curatedDir,
+  });
+}
+
+function dialogueOf(config: AppConfig, k: Knowledge, staff: StaffSide, activities: Readonly<Record<string, Activity>>, logger: Logger) {
+  const conversations = new ConversationRepository(k.db);
+  const handoffs = new HandoffRepository(k.db);
+  const { kb, records, frames, procedures } = k;
   const services: DialogueServices = {
     frames,
-    changes,
-    screens: [screenStep(safety), staff.curatedStep, todayStep],
+    changes: k.changes,
+    screens: [screenStep(k.safety), staff.curatedStep, todayStep],
     intake: staff.intake,
     kb,
     records,
-    thesaurus,
-    classifier,
-    intents: new Map(intents.map((i) => [i.name, i])),
-    menu,
+    thesaurus: k.thesaurus,
+    classifier: k.classifier,
+    intents: new Map(k.intents.map((i) => [i.name, i])),
+    menu: k.menu,
     config,
     conversations,
     handoffs,
     logger,
     procedures,
     followUps: [(text, state) => procedures.followUpPayload(text, state.procedure), taskFollowUp(frames)],
-    activities: { quiz: new QuizChat(quiz) },
-    early: [forgetMeStep(new PersonalData(db), logger)],
+    activities,
+    early: [forgetMeStep(new PersonalData(k.db), logger)],
   };
-  const dialogue = new Dialogue(services, createHandlers());
-  return {
-    config, db, kb, records, dialogue, intents, conversations, handoffs, quiz, staff, buildReport, startup,
-    close: () => {
-      stopRetention();
-      quiz.stop();
-      staff.stop();
-      db.close();
-    },
-  };
+  return { dialogue: new Dialogue(services, createHandlers()), conversations, handoffs };
 }
 
 /** The checked quiz bank (cached in SQLite); empty, with a warning, when it cannot be built. */

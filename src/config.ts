@@ -2,6 +2,7 @@
  * The one reader of the environment. Everything is optional: with nothing set the
  * assistant serves the web chat on localhost and keeps the Zalo channels off.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -44,6 +45,8 @@ const EnvSchema = z.object({
   ANSWER_MAX_CHARS: number(700),
   /** Longest message a user may send, in characters. */
   MESSAGE_MAX_CHARS: number(1000),
+  /** Worker threads that answer (one per core when unset); 0 answers on the server thread itself. */
+  ANSWER_WORKERS: number(-1),
   /** Days to keep conversation messages; 0 keeps them forever. */
   RETENTION_DAYS: number(90),
   /** The official channel named when the assistant does not know. */
@@ -118,6 +121,8 @@ export interface AppConfig {
   search: { lexicalWeight: number; vectorWeight: number; rrfK: number };
   answer: { minConfidence: number; maxChars: number };
   messageMaxChars: number;
+  /** Answer worker threads (src/answering/); 0 = answer on the server thread. */
+  answerWorkers: number;
   retentionDays: number;
   officialChannel: { portalUrl: string; provincePortalUrl: string; hotline: string; officeHours: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -183,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     search: { lexicalWeight: e.SEARCH_LEXICAL_WEIGHT, vectorWeight: e.SEARCH_VECTOR_WEIGHT, rrfK: e.SEARCH_RRF_K },
     answer: { minConfidence: e.ANSWER_MIN_CONFIDENCE, maxChars: e.ANSWER_MAX_CHARS },
     messageMaxChars: e.MESSAGE_MAX_CHARS,
+    answerWorkers: e.ANSWER_WORKERS < 0 ? availableParallelism() : Math.min(64, Math.floor(e.ANSWER_WORKERS)),
     retentionDays: e.RETENTION_DAYS,
     officialChannel: {
       portalUrl: e.OFFICIAL_PORTAL_URL,

@@ -7,6 +7,8 @@ import type { Server } from 'node:http';
 import { loadConfig } from './config.ts';
 import { createLogger } from './core/logger.ts';
 import { createAssistant, type Assistant } from './app.ts';
+import type { Answering } from './core/dialogue.ts';
+import { AnswerPool } from './answering/answer-pool.ts';
 import { RequiredFileError } from './kb/required-file.ts';
 import { createServer } from './http/server.ts';
 import { createAdminRouter } from './http/admin.ts';
@@ -21,6 +23,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   let assistant: Assistant | undefined;
+  /** Who answers: the pool of answer workers, or the dialogue on this thread (ANSWER_WORKERS=0). */
+  let answering: Answering | undefined;
+  let pool: AnswerPool | undefined;
   let zalo: ZaloRuntime | undefined;
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
   const webIdentity = createWebIdentity(webCookieSecret(config.dataDir));
@@ -31,7 +36,7 @@ async function main(): Promise<void> {
     createRecordsRouter(() => assistant?.records),
     createQuizRouter({ quiz: () => assistant?.quiz, trainerToken: config.quiz.trainerToken, host: config.host, publicBaseUrl: config.quiz.publicBaseUrl, logger, webIdentity }),
   ];
-  const app = createServer({ dialogue: () => assistant?.dialogue, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter, ipLimit: { max: config.rateLimitPerIpPerMinute, windowMs: 60_000 }, webIdentity, trustProxy: config.trustProxy, health: () => (zalo ? { outbox: zalo.health() } : undefined) });
+  const app = createServer({ dialogue: () => answering, logger, messageMaxChars: config.messageMaxChars, routers, rateLimiter, ipLimit: { max: config.rateLimitPerIpPerMinute, windowMs: 60_000 }, webIdentity, trustProxy: config.trustProxy, health: () => ({ ...(zalo ? { outbox: zalo.health() } : {}), ...(pool ? { answering: pool.health() } : {}) }) });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((ok, fail) => {
     server.once('listening', ok);
@@ -39,6 +44,12 @@ async function main(): Promise<void> {
   });
   const started = performance.now();
   assistant = await createAssistant(config, { logger });
+  if (config.answerWorkers > 0) {
+    pool = new AnswerPool({ size: config.answerWorkers, config, activities: assistant.activities, logger });
+    const workerStartup = await pool.start();
+    logger.info(`Trả lời trên ${config.answerWorkers} luồng riêng (answer workers: ${config.answerWorkers})`, { workerStages: workerStartup });
+  }
+  answering = pool ?? assistant.dialogue;
   logger.info(`Trợ lý ảo sẵn sàng tại http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`, {
     readyMs: Math.round(performance.now() - started),
     stages: assistant.startup,
@@ -56,7 +67,7 @@ async function main(): Promise<void> {
         ? 'Bảng điều khiển giảng viên: chỉ trên máy chủ, không qua proxy — chưa đặt TRAINER_TOKEN (trainer API: localhost only)'
         : `Bảng điều khiển giảng viên: TẮT — HOST=${config.host} không phải loopback và chưa đặt TRAINER_TOKEN (trainer API: off)`,
   );
-  zalo = startZaloRuntime({ config, db: assistant.db, dialogue: assistant.dialogue, logger, rateLimiter });
+  zalo = startZaloRuntime({ config, db: assistant.db, dialogue: answering, answerConcurrency: Math.max(1, config.answerWorkers), logger, rateLimiter });
   // Quiz sessions push questions and results to Zalo participants through the outbox.
   for (const channel of zalo?.channels ?? []) {
     const runtime = zalo!;
@@ -69,7 +80,7 @@ async function main(): Promise<void> {
   const stop = () => {
     logger.info('Đang dừng (shutting down)…');
     server.close(() => {
-      const closing = zalo ? zalo.stop() : Promise.resolve();
+      const closing = (zalo ? zalo.stop() : Promise.resolve()).then(() => pool?.close());
       void closing.finally(() => {
         assistant?.close();
         process.exit(0);

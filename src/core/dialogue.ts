@@ -102,9 +102,17 @@ export interface DialogueServices {
  */
 export interface Activity {
   /** A reply when the message belongs to the activity; undefined lets normal routing answer. */
-  intercept(ctx: TurnContext): Promise<Reply | undefined> | Reply | undefined;
+  intercept(turn: ActivityTurn): Promise<Reply | undefined> | Reply | undefined;
   /** Answers the intent that names the activity ("thi thử", "quiz"). */
-  open(ctx: TurnContext): Promise<Reply> | Reply;
+  open(turn: ActivityTurn): Promise<Reply> | Reply;
+}
+
+/** What an activity reads of a turn: plain data, so an answer worker can pass it to the server thread (src/answering/). */
+export type ActivityTurn = Pick<TurnContext, 'message' | 'text' | 'state'>;
+
+/** Whatever answers a turn: the dialogue itself, or the pool of answer workers (src/answering/). */
+export interface Answering {
+  handle(message: IncomingMessage): Promise<Reply>;
 }
 
 /** What a turn may ask the dialogue to remember (merged into the conversation state). */

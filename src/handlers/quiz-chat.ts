@@ -4,7 +4,7 @@
  * and joining a trainer's session ("thamgia 123456", then a display name, then answers).
  * It is the dialogue's `quiz` activity: it sees each message first and claims only its own.
  */
-import type { Activity, TurnContext } from '../core/dialogue.ts';
+import type { Activity, ActivityTurn } from '../core/dialogue.ts';
 import { buttonsMessage, plainReply } from '../core/dialogue.ts';
 import type { OutgoingMessage, Reply, SourceRef } from '../core/messages.ts';
 import { foldDiacritics } from '../nlu/vietnamese.ts';
@@ -42,7 +42,7 @@ const reply = (messages: OutgoingMessage[], sources: SourceRef[] = []): Reply =>
 export class QuizChat implements Activity {
   constructor(private readonly quiz: QuizService) {}
 
-  intercept(ctx: TurnContext): Reply | undefined {
+  intercept(ctx: ActivityTurn): Reply | undefined {
     const text = ctx.text;
     const user: SoloUser = { channel: ctx.message.channel, userId: ctx.message.userId };
     if (text.startsWith('#quiz:')) return this.payload(text, user);
@@ -72,7 +72,7 @@ export class QuizChat implements Activity {
   }
 
   /** "thi thử", "quiz", "trắc nghiệm" (the quiz intent): resumes, or starts with the topic asked, or offers topics. */
-  open(ctx: TurnContext): Reply {
+  open(ctx: ActivityTurn): Reply {
     const user: SoloUser = { channel: ctx.message.channel, userId: ctx.message.userId };
     const participation = this.quiz.engine.participationOf(user.channel, user.userId);
     if (participation) return this.sessionStatus(participation);

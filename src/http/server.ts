@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import type { Dialogue } from '../core/dialogue.ts';
+import type { Answering } from '../core/dialogue.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Button, Reply } from '../core/messages.ts';
 import { rateLimitedReply, type RateLimiter } from './rate-limit.ts';
@@ -17,7 +17,7 @@ import { WindowCounter, clientIp, type WindowLimit } from './ip-limits.ts';
 
 export interface ServerDeps {
   /** Undefined until the index is loaded; /healthz and /api/chat answer 503 meanwhile. */
-  dialogue: () => Dialogue | undefined;
+  dialogue: () => Answering | undefined;
   logger: Logger;
   messageMaxChars: number;
   /** Mounted first, before any body parser: the Zalo webhooks need the raw body. Also the admin API. */

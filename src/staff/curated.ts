@@ -71,6 +71,8 @@ export function vnDate(ms: number): string {
 export class CuratedAnswers {
   /** Topic words of the active answers' questions, rebuilt after every change. */
   private index: Array<{ answer: CuratedAnswer; terms: Array<Set<string>> }> | undefined;
+  /** What the table looked like when `index` was built: an edit by another thread (the server's, seen from an answer worker) shows up here. */
+  private indexedVersion = '';
 
   constructor(
     private readonly db: Db,
@@ -112,8 +114,19 @@ export class CuratedAnswers {
     return this.update(id, { status: 'withdrawn' }, staff, now);
   }
 
+  /** Changes whenever an answer is added, edited or withdrawn (`updated_at` only grows). */
+  private version(): string {
+    const row = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), 0) AS latest, COALESCE(SUM(updated_at), 0) AS total FROM curated_answers').get() as { n: number; latest: number; total: number };
+    return `${row.n}:${row.latest}:${row.total}`;
+  }
+
   /** The active answer for this question or a close paraphrase, if any. */
   match(text: string): { answer: CuratedAnswer; score: number } | undefined {
+    const version = this.version();
+    if (version !== this.indexedVersion) {
+      this.index = undefined;
+      this.indexedVersion = version;
+    }
     this.index ??= this.list().map((answer) => ({ answer, terms: answer.questions.map((q) => topicTerms(q, this.analyze)) }));
     if (this.index.length === 0) return undefined;
     const asked = topicTerms(text, this.analyze);

@@ -37,6 +37,8 @@ export interface MessageWorkerOptions {
   retry: RetryPolicy;
   /** Sends in flight at once (each to a different user). */
   concurrency: number;
+  /** Users answered at once, each user's messages in order (default 1: one answer at a time). */
+  answerConcurrency?: number;
   rateLimiter?: RateLimiter;
   /** Safety net: how often to look for due work even when nothing kicked the worker. */
   pollMs?: number;
@@ -46,6 +48,15 @@ export interface MessageWorkerOptions {
    * `maxDeferMs`) until the burst pauses, so answering never queues up acknowledgements.
    */
   ackFirst?: { burstWindowMs: number; maxDeferMs: number };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 const yieldToIo = () => new Promise<void>((ok) => setImmediate(ok));
@@ -118,20 +129,34 @@ export class MessageWorker {
   }
 
   private async drainInbox(): Promise<void> {
+    const lanes = Math.max(1, this.options.answerConcurrency ?? 1);
     try {
       for (;;) {
         if (this.stopped) return;
-        const items = this.options.queue.pendingInbox(20);
+        const items = this.options.queue.pendingInbox(Math.max(20, 4 * lanes));
         if (items.length === 0) return;
+        // One lane per user keeps each user's order; up to `lanes` users are answered at once.
+        const byUser = new Map<string, InboxItem[]>();
         for (const item of items) {
-          if (this.stopped) return;
-          // The dialogue is unavailable: leave the rest pending; the next poll tries again.
-          if (!(await this.answer(item))) return;
-          this.pumpOutbox();
-          // Let webhook requests that arrived meanwhile be acknowledged before the next answer.
-          await yieldToIo();
-          await this.waitForBurstToPause();
+          const key = `${item.channel}:${item.userId}`;
+          byUser.set(key, [...(byUser.get(key) ?? []), item]);
         }
+        let unavailable = false;
+        await runLimited([...byUser.values()], lanes, async (userItems) => {
+          for (const item of userItems) {
+            if (this.stopped || unavailable) return;
+            // The dialogue is unavailable: leave the rest pending; the next poll tries again.
+            if (!(await this.answer(item))) {
+              unavailable = true;
+              return;
+            }
+            this.pumpOutbox();
+            // Let webhook requests that arrived meanwhile be acknowledged before the next answer.
+            await yieldToIo();
+            await this.waitForBurstToPause();
+          }
+        });
+        if (unavailable) return;
       }
     } catch (error) {
       this.options.logger.error('outbox: inbox processing failed; will retry', describe(error));

@@ -50,6 +50,8 @@ export interface ZaloRuntimeDeps {
   config: AppConfig;
   db: Db;
   dialogue: { handle(message: IncomingMessage): Promise<Reply> };
+  /** Users answered at once (the answer workers' count; 1 when answering on this thread). */
+  answerConcurrency?: number;
   logger: Logger;
   rateLimiter?: RateLimiter;
 }
@@ -102,6 +104,7 @@ export function startZaloRuntime(deps: ZaloRuntimeDeps): ZaloRuntime | undefined
   const worker = new MessageWorker({
     queue,
     dialogue: deps.dialogue,
+    answerConcurrency: deps.answerConcurrency,
     senders,
     logger,
     retry: { baseMs: config.zaloDelivery.retryBaseMs, maxMs: config.zaloDelivery.retryMaxMs, maxAttempts: config.zaloDelivery.maxAttempts },
